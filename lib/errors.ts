@@ -1,0 +1,143 @@
+/**
+ * The closed list of terminal failure codes a record can carry (DESIGN.md "Record").
+ * Every typed error below maps to exactly one of them; the mapping to outcomes lives in
+ * `lib/pipeline/outcome.ts`.
+ */
+export const ERROR_CODES = [
+  'empty',
+  'too_large',
+  'too_long',
+  'unsupported_type',
+  'undecodable',
+  'no_text',
+  'source_missing',
+  'source_changed',
+  'llm_not_configured',
+  'llm_failed',
+  'llm_refused',
+  'llm_truncated',
+  'llm_invalid_output',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A problem with one article that retrying cannot fix: it ends the record as `failed`. */
+export class ArticleError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ArticleError';
+    this.code = code;
+  }
+}
+
+export class EmptyArticleError extends ArticleError {
+  constructor(message = 'The uploaded file is empty or contains only whitespace.') {
+    super('empty', message);
+    this.name = 'EmptyArticleError';
+  }
+}
+
+export class TooLargeError extends ArticleError {
+  constructor(size: number, limit: number) {
+    super('too_large', `The uploaded file is ${size} bytes; the limit is ${limit} bytes.`);
+    this.name = 'TooLargeError';
+  }
+}
+
+export class TooLongError extends ArticleError {
+  constructor(chars: number, limit: number) {
+    super('too_long', `The extracted text has ${chars} characters; the limit is ${limit}.`);
+    this.name = 'TooLongError';
+  }
+}
+
+export class UnsupportedTypeError extends ArticleError {
+  constructor(message: string) {
+    super('unsupported_type', message);
+    this.name = 'UnsupportedTypeError';
+  }
+}
+
+export class UndecodableError extends ArticleError {
+  constructor(message = 'The file is not valid text in UTF-8, UTF-16 or a known Arabic encoding.') {
+    super('undecodable', message);
+    this.name = 'UndecodableError';
+  }
+}
+
+export class NoTextError extends ArticleError {
+  constructor(message = 'No article text could be found in the file.') {
+    super('no_text', message);
+    this.name = 'NoTextError';
+  }
+}
+
+export class SourceMissingError extends ArticleError {
+  constructor(key: string) {
+    super('source_missing', `The object ${JSON.stringify(key)} no longer exists in the bucket.`);
+    this.name = 'SourceMissingError';
+  }
+}
+
+export class SourceChangedError extends ArticleError {
+  constructor(key: string) {
+    super('source_changed', `The object ${JSON.stringify(key)} was replaced before it could be processed.`);
+    this.name = 'SourceChangedError';
+  }
+}
+
+export class LlmRefusedError extends ArticleError {
+  constructor(message = 'The model refused to summarise this article.') {
+    super('llm_refused', message);
+    this.name = 'LlmRefusedError';
+  }
+}
+
+export class LlmTruncatedError extends ArticleError {
+  constructor(message = 'The model answer was cut off before it was complete.') {
+    super('llm_truncated', message);
+    this.name = 'LlmTruncatedError';
+  }
+}
+
+export class LlmInvalidOutputError extends ArticleError {
+  constructor(message = 'The model answer did not match the summary schema.') {
+    super('llm_invalid_output', message);
+    this.name = 'LlmInvalidOutputError';
+  }
+}
+
+/**
+ * A failure that may succeed on a later attempt (LLM 429/5xx/timeouts, throttling, a missing
+ * secret). It goes back to the queue; on the last receive it ends the record with `code`.
+ */
+export class TransientError extends Error {
+  readonly code: ErrorCode;
+  /** Seconds the caller asked us to wait (e.g. an LLM `retry-after`), when known. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options);
+    this.name = 'TransientError';
+    this.code = code;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+}
+
+export class LlmUnavailableError extends TransientError {
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super('llm_failed', message, options);
+    this.name = 'LlmUnavailableError';
+  }
+}
+
+export class LlmNotConfiguredError extends TransientError {
+  constructor(message = 'The OpenAI provider is selected but no API key is available.') {
+    super('llm_not_configured', message);
+    this.name = 'LlmNotConfiguredError';
+  }
+}
+
+export const isArticleError = (e: unknown): e is ArticleError => e instanceof ArticleError;
+export const isTransientError = (e: unknown): e is TransientError => e instanceof TransientError;

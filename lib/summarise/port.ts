@@ -1,0 +1,39 @@
+import type { Entity, LanguageSummary } from '../store/record.ts';
+
+/** What the summariser is given: the segmented main article only, never related blocks. */
+export interface SummaryRequest {
+  /** Normalised main-article body (paragraphs separated by blank lines). */
+  text: string;
+  /** Headline found by the text stages, if any. */
+  title: string | null;
+  /** Language of the article as detected by the text stages (`ar`, `en`, …), if known. */
+  language: string | null;
+  publishedAt: string | null;
+  outlet: string | null;
+  /** Languages to produce, e.g. `['ar', 'en']`. */
+  languages: readonly string[];
+  /** Absolute epoch ms after which no LLM call may still be running (the Lambda deadline). */
+  deadline?: number;
+}
+
+export interface SummaryResult {
+  /** One entry per language produced; a language that cannot be produced is absent. */
+  summaries: Record<string, LanguageSummary>;
+  entities: Entity[];
+  topics: string[];
+  /** `quality.flags` entries, e.g. `missing_language:en`. */
+  flags: string[];
+  model: { provider: 'openai' | 'extractive'; name: string; promptVersion: string };
+  usage: { inputTokens: number; outputTokens: number; llmCalls: number };
+}
+
+/**
+ * The LLM port. Adapters: `openai` (any OpenAI-compatible server) and `extractive` (offline).
+ * Throws `ArticleError` subclasses for terminal outcomes and `TransientError` for retryable ones.
+ */
+export interface Summariser {
+  readonly provider: 'openai' | 'extractive';
+  readonly modelName: string;
+  readonly promptVersion: string;
+  summarise(request: SummaryRequest): Promise<SummaryResult>;
+}
