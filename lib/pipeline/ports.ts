@@ -1,0 +1,71 @@
+import type { ErrorCode } from '../errors.ts';
+import type { ArticleInfo, SourceInfo, SummaryRecord } from '../store/record.ts';
+import type { SummaryResult } from '../summarise/port.ts';
+
+/** Where uploaded articles are read from (S3 in AWS and locally). */
+export interface ObjectSource {
+  /** Size, etag and type without downloading: the size limit is checked before any byte is read. */
+  head(bucket: string, key: string, versionId: string | null): Promise<ObjectHead>;
+  /** The object's bytes; `ifMatch` guards against the object being replaced meanwhile. */
+  read(bucket: string, key: string, opts: { versionId: string | null; ifMatch: string | null }): Promise<Uint8Array>;
+}
+
+export interface ObjectHead {
+  size: number;
+  etag: string | null;
+  contentType: string | null;
+  versionId: string | null;
+}
+
+/** A request to own the processing of one object version (DESIGN.md flow step 2). */
+export interface ClaimRequest {
+  id: string;
+  source: SourceInfo;
+  /** S3 event sequencer (hex), or null when the event carried none. */
+  sequencer: string | null;
+  /** The SQS messageId: the same message retried may reclaim its own claim. */
+  owner: string;
+  /** How long the claim is held before another attempt may take it over. */
+  leaseMs: number;
+  /** `redrive`/`reprocess` messages: claim even over a `done` record of the same version. */
+  force: boolean;
+  now: Date;
+}
+
+export type ClaimOutcome =
+  | { claimed: true; record: SummaryRecord }
+  | { claimed: false; reason: 'stale' | 'duplicate' | 'in_progress' | 'deleted'; record: SummaryRecord | null };
+
+export interface CompletedWork {
+  article: ArticleInfo;
+  result: SummaryResult;
+  contentHash: string;
+  /** Normalised main-article text, stored compressed beside the record for `/text`. */
+  text: string;
+  reusedFrom: string | null;
+}
+
+/** The store port the ingest use case needs; the DynamoDB repository implements it. */
+export interface IngestStore {
+  claim(request: ClaimRequest): Promise<ClaimOutcome>;
+  /** Write the `done` record; conditional on still owning the claim (owner + sequencer). */
+  complete(id: string, owner: string, work: CompletedWork, now: Date): Promise<SummaryRecord>;
+  /** Write the terminal `failed` record; conditional on still owning the claim. */
+  fail(
+    id: string,
+    owner: string,
+    error: { code: ErrorCode; message: string; transient: boolean },
+    extra: { article: ArticleInfo | null },
+    now: Date,
+  ): Promise<void>;
+  /** `ObjectRemoved`: make the record a tombstone unless a newer event already wrote it. */
+  tombstone(id: string, source: SourceInfo, sequencer: string | null, now: Date): Promise<boolean>;
+  /** A `done` record with the same content hash and summary settings, to copy instead of paying again. */
+  findReusable(query: {
+    contentHash: string;
+    provider: string;
+    model: string;
+    promptVersion: string;
+    languages: readonly string[];
+  }): Promise<SummaryRecord | null>;
+}
