@@ -7,7 +7,11 @@ export interface ObjectSource {
   /** Size, etag and type without downloading: the size limit is checked before any byte is read. */
   head(bucket: string, key: string, versionId: string | null): Promise<ObjectHead>;
   /** The object's bytes; `ifMatch` guards against the object being replaced meanwhile. */
-  read(bucket: string, key: string, opts: { versionId: string | null; ifMatch: string | null }): Promise<Uint8Array>;
+  read(
+    bucket: string,
+    key: string,
+    opts: { versionId: string | null; ifMatch: string | null },
+  ): Promise<Uint8Array>;
 }
 
 export interface ObjectHead {
@@ -34,7 +38,11 @@ export interface ClaimRequest {
 
 export type ClaimOutcome =
   | { claimed: true; record: SummaryRecord }
-  | { claimed: false; reason: 'stale' | 'duplicate' | 'in_progress' | 'deleted'; record: SummaryRecord | null };
+  | {
+      claimed: false;
+      reason: 'stale' | 'duplicate' | 'in_progress' | 'deleted';
+      record: SummaryRecord | null;
+    };
 
 export interface CompletedWork {
   article: ArticleInfo;

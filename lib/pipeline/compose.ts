@@ -1,0 +1,64 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IngestConfig } from '../config/ingest.ts';
+import { DynamoSummaryStore } from '../store/repository.ts';
+import { ExtractiveSummariser } from '../summarise/extractive.ts';
+import { KeyResolvingSummariser } from '../summarise/lazy.ts';
+import { createOpenAiClient, OpenAiSummariser } from '../summarise/openai.ts';
+import type { Summariser } from '../summarise/port.ts';
+import { PROMPT_VERSION } from '../summarise/prompt.ts';
+import { IngestArticle } from './ingest.ts';
+import { S3ObjectSource } from './s3-source.ts';
+
+export interface IngestClients {
+  s3: S3Client;
+  dynamo: DynamoDBDocumentClient;
+  /** Reads the OpenAI key when it lives in Secrets Manager (AWS); unused when the key is in the env. */
+  loadApiKey?: () => Promise<string | undefined>;
+}
+
+/** The summariser named by the configuration; `openai` without a key fails loudly, never falls back. */
+export function createSummariser(
+  config: IngestConfig,
+  clients: Pick<IngestClients, 'loadApiKey'>,
+): Summariser {
+  const { llm } = config;
+  if (llm.provider === 'extractive') return new ExtractiveSummariser();
+  const build = (apiKey: string) =>
+    new OpenAiSummariser({
+      client: createOpenAiClient({
+        apiKey,
+        baseURL: llm.baseURL,
+        timeoutMs: llm.timeoutMs,
+        maxRetries: llm.maxRetries,
+      }),
+      model: llm.model,
+      timeoutMs: llm.timeoutMs,
+      maxRetries: llm.maxRetries,
+    });
+  const envKey = llm.apiKey;
+  return new KeyResolvingSummariser({
+    provider: 'openai',
+    modelName: llm.model,
+    promptVersion: PROMPT_VERSION,
+    loadKey: envKey ? async () => envKey : (clients.loadApiKey ?? (async () => undefined)),
+    build,
+  });
+}
+
+/** Wire the ingest use case from configuration and the clients the function owns. */
+export function createIngestArticle(config: IngestConfig, clients: IngestClients): IngestArticle {
+  return new IngestArticle(
+    {
+      source: new S3ObjectSource(clients.s3),
+      store: new DynamoSummaryStore({ client: clients.dynamo, tableName: config.tableName }),
+      summariser: createSummariser(config, clients),
+    },
+    {
+      languages: config.languages,
+      maxArticleBytes: config.maxArticleBytes,
+      maxTextChars: config.maxTextChars,
+      leaseMs: config.leaseMs,
+    },
+  );
+}

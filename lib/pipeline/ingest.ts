@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import {
+  isArticleError,
+  isTransientError,
+  SourceChangedError,
+  TooLargeError,
+  TransientError,
+} from '../errors.ts';
+import type { ObjectEvent } from '../events/s3-notification.ts';
+import { recordId } from '../store/id.ts';
+import type { ArticleInfo, SourceInfo } from '../store/record.ts';
+import type { Summariser } from '../summarise/port.ts';
+import { type PreparedArticle, prepareArticle } from '../text/prepare.ts';
+import type { IngestStore, ObjectSource } from './ports.ts';
+
+export interface IngestSettings {
+  languages: readonly string[];
+  maxArticleBytes: number;
+  maxTextChars: number;
+  /** How long a claim is held: the function timeout, so a crashed attempt frees the key. */
+  leaseMs: number;
+}
+
+export interface IngestDeps {
+  source: ObjectSource;
+  store: IngestStore;
+  summariser: Summariser;
+  now?: () => Date;
+}
+
+/** Where this attempt sits in the queue's delivery of the message. */
+export interface Attempt {
+  /** The SQS messageId: owner of the claim. */
+  messageId: string;
+  /** `ApproximateReceiveCount`. */
+  receiveCount: number;
+  /** True on the last receive before the dead-letter queue: transient failures become terminal. */
+  isLastAttempt: boolean;
+  /** Re-run even over a `done` record (redrive / reprocess). */
+  force: boolean;
+  /** Epoch ms by which all work must be finished (the Lambda's remaining time). */
+  deadline?: number;
+}
+
+export type IngestOutcome =
+  | { status: 'done'; id: string; reusedFrom: string | null; llmCalls: number }
+  | { status: 'failed'; id: string; code: string }
+  | { status: 'deleted'; id: string }
+  | { status: 'skipped'; id: string; reason: string };
+
+/** A message that must go back to the queue: the failure is retryable and it was not the last try. */
+export class RetryLaterError extends Error {
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options);
+    this.name = 'RetryLaterError';
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+/**
+ * The ingest use case for one S3 object event: claim → read → text stages → summarise → store.
+ * Terminal problems end as a `failed` record and return normally (the message is acknowledged);
+ * retryable ones throw `RetryLaterError`, except on the last attempt, where the record is marked
+ * `failed` first so nothing stays `processing`, and the error is still thrown (dead-letter queue).
+ */
+export class IngestArticle {
+  private readonly deps: IngestDeps;
+  private readonly settings: IngestSettings;
+  private readonly now: () => Date;
+
+  constructor(deps: IngestDeps, settings: IngestSettings) {
+    this.deps = deps;
+    this.settings = settings;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async handle(event: ObjectEvent, attempt: Attempt): Promise<IngestOutcome> {
+    const id = recordId(event.bucket, event.key);
+    const source: SourceInfo = {
+      bucket: event.bucket,
+      key: event.key,
+      versionId: event.versionId,
+      etag: event.etag,
+      size: event.size,
+      contentType: null,
+    };
+
+    if (event.kind === 'removed') {
+      const written = await this.deps.store.tombstone(id, source, event.sequencer, this.now());
+      return written ? { status: 'deleted', id } : { status: 'skipped', id, reason: 'stale' };
+    }
+
+    const claim = await this.deps.store.claim({
+      id,
+      source,
+      sequencer: event.sequencer,
+      owner: attempt.messageId,
+      leaseMs: this.settings.leaseMs,
+      force: attempt.force,
+      now: this.now(),
+    });
+    if (!claim.claimed) {
+      if (claim.reason === 'in_progress') {
+        throw new RetryLaterError(`Record ${id} is being processed by another attempt.`);
+      }
+      return { status: 'skipped', id, reason: claim.reason };
+    }
+
+    let article: ArticleInfo | null = null;
+    try {
+      const prepared = await this.read(source);
+      article = toArticleInfo(prepared);
+      return await this.summariseAndStore(id, attempt, prepared, article);
+    } catch (e: unknown) {
+      return this.settle(id, attempt, e, article);
+    }
+  }
+
+  private async read(source: SourceInfo): Promise<PreparedArticle> {
+    const head = await this.deps.source.head(source.bucket, source.key, source.versionId);
+    if (source.etag && head.etag && head.etag !== source.etag) throw new SourceChangedError(source.key);
+    source.size = head.size;
+    source.contentType = head.contentType;
+    source.etag = head.etag ?? source.etag;
+    source.versionId = head.versionId ?? source.versionId;
+    // Checked from the object's size, before any byte is downloaded.
+    if (head.size > this.settings.maxArticleBytes)
+      throw new TooLargeError(head.size, this.settings.maxArticleBytes);
+
+    const bytes = await this.deps.source.read(source.bucket, source.key, {
+      versionId: source.versionId,
+      ifMatch: source.etag,
+    });
+    return prepareArticle(bytes, { maxTextChars: this.settings.maxTextChars });
+  }
+
+  private async summariseAndStore(
+    id: string,
+    attempt: Attempt,
+    prepared: PreparedArticle,
+    article: ArticleInfo,
+  ): Promise<IngestOutcome> {
+    const { summariser, store } = this.deps;
+    const contentHash = sha256(prepared.text);
+    const reusable = await store.findReusable({
+      contentHash,
+      provider: summariser.provider,
+      model: summariser.modelName,
+      promptVersion: summariser.promptVersion,
+      languages: this.settings.languages,
+    });
+
+    if (reusable?.model && reusable.usage) {
+      await store.complete(
+        id,
+        attempt.messageId,
+        {
+          article,
+          contentHash,
+          text: prepared.text,
+          reusedFrom: reusable.id,
+          result: {
+            summaries: reusable.summaries,
+            entities: reusable.entities,
+            topics: reusable.topics,
+            flags: reusable.quality.flags,
+            model: reusable.model,
+            usage: { inputTokens: 0, outputTokens: 0, llmCalls: 0 },
+          },
+        },
+        this.now(),
+      );
+      return { status: 'done', id, reusedFrom: reusable.id, llmCalls: 0 };
+    }
+
+    const result = await summariser.summarise({
+      text: prepared.body,
+      title: prepared.title,
+      language: prepared.language,
+      publishedAt: prepared.publishedAt,
+      outlet: prepared.outlet,
+      languages: this.settings.languages,
+      ...(attempt.deadline === undefined ? {} : { deadline: attempt.deadline }),
+    });
+    await store.complete(
+      id,
+      attempt.messageId,
+      { article, result, contentHash, text: prepared.text, reusedFrom: null },
+      this.now(),
+    );
+    return { status: 'done', id, reusedFrom: null, llmCalls: result.usage.llmCalls };
+  }
+
+  /** The one place failures become outcomes. */
+  private async settle(
+    id: string,
+    attempt: Attempt,
+    e: unknown,
+    article: ArticleInfo | null,
+  ): Promise<IngestOutcome> {
+    if (isArticleError(e)) {
+      await this.deps.store.fail(
+        id,
+        attempt.messageId,
+        { code: e.code, message: e.message, transient: false },
+        { article },
+        this.now(),
+      );
+      return { status: 'failed', id, code: e.code };
+    }
+
+    const transient: TransientError = isTransientError(e)
+      ? e
+      : new TransientError('internal', 'An internal error interrupted processing; it will be retried.', {
+          cause: e,
+        });
+    if (attempt.isLastAttempt) {
+      await this.deps.store.fail(
+        id,
+        attempt.messageId,
+        { code: transient.code, message: lastAttemptMessage(transient), transient: true },
+        { article },
+        this.now(),
+      );
+    }
+    throw new RetryLaterError(transient.message, {
+      cause: e,
+      ...(transient.retryAfterSeconds === undefined
+        ? {}
+        : { retryAfterSeconds: transient.retryAfterSeconds }),
+    });
+  }
+}
+
+function lastAttemptMessage(e: TransientError): string {
+  return `${e.message} Gave up after the last retry; the message is in the dead-letter queue and can be redriven.`;
+}
+
+function toArticleInfo(p: PreparedArticle): ArticleInfo {
+  return {
+    title: p.title,
+    language: p.language,
+    publishedAt: p.publishedAt,
+    outlet: p.outlet,
+    wordCount: p.wordCount,
+    related: p.related,
+  };
+}
