@@ -54,6 +54,7 @@ export class LocalQueue {
   private stopped = true;
   private readonly active = new Set<Promise<void>>();
   private readonly idleWaiters: Array<() => void> = [];
+  private directories: Promise<void> | null = null;
 
   constructor(options: LocalQueueOptions) {
     this.opts = { batchSize: 5, concurrency: 4, functionTimeoutMs: 300_000, region: 'us-east-1', ...options };
@@ -67,8 +68,7 @@ export class LocalQueue {
 
   /** Load what a previous run left (in flight messages are simply visible again) and start delivering. */
   async start(): Promise<void> {
-    await mkdir(this.queueDir, { recursive: true });
-    await mkdir(this.deadLetterDir, { recursive: true });
+    await this.ensureDirectories();
     for (const name of await readdir(this.queueDir)) {
       if (!name.endsWith('.json')) continue;
       try {
@@ -93,6 +93,7 @@ export class LocalQueue {
   }
 
   async send(body: string, messageAttributes: SQSMessageAttributes = {}): Promise<string> {
+    await this.ensureDirectories();
     const message: QueueMessage = {
       messageId: randomUUID(),
       body,
@@ -125,6 +126,14 @@ export class LocalQueue {
   whenIdle(): Promise<void> {
     if (this.messages.size === 0 && this.running === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private ensureDirectories(): Promise<void> {
+    this.directories ??= Promise.all([
+      mkdir(this.queueDir, { recursive: true }),
+      mkdir(this.deadLetterDir, { recursive: true }),
+    ]).then(() => undefined);
+    return this.directories;
   }
 
   private path(messageId: string) {
