@@ -7,6 +7,7 @@ import {
   TransientError,
 } from '../errors.ts';
 import type { ObjectEvent } from '../events/s3-notification.ts';
+import { isClaimLostError } from '../store/errors.ts';
 import { recordId } from '../store/id.ts';
 import type { ArticleInfo, SourceInfo } from '../store/record.ts';
 import type { Summariser } from '../summarise/port.ts';
@@ -196,6 +197,22 @@ export class IngestArticle {
 
   /** The one place failures become outcomes. */
   private async settle(
+    id: string,
+    attempt: Attempt,
+    e: unknown,
+    article: ArticleInfo | null,
+  ): Promise<IngestOutcome> {
+    // A newer event (or an expired lease) took the record over: this attempt's result is moot.
+    if (isClaimLostError(e)) return { status: 'skipped', id, reason: 'superseded' };
+    try {
+      return await this.settleOwned(id, attempt, e, article);
+    } catch (settleError: unknown) {
+      if (isClaimLostError(settleError)) return { status: 'skipped', id, reason: 'superseded' };
+      throw settleError;
+    }
+  }
+
+  private async settleOwned(
     id: string,
     attempt: Attempt,
     e: unknown,

@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { LlmUnavailableError } from '../../../lib/errors.ts';
+import type { ObjectEvent } from '../../../lib/events/s3-notification.ts';
+import { type Attempt, IngestArticle, RetryLaterError } from '../../../lib/pipeline/ingest.ts';
+import type { ClaimOutcome, ClaimRequest, IngestStore, ObjectSource } from '../../../lib/pipeline/ports.ts';
+import { recordId } from '../../../lib/store/id.ts';
+import type { SummaryRecord } from '../../../lib/store/record.ts';
+import type { Summariser, SummaryRequest, SummaryResult } from '../../../lib/summarise/port.ts';
+
+// In-memory stand-ins for the use case's ports: the DynamoDB and S3 adapters have their own
+// integration tests against the emulators.
+
+class FakeSource implements ObjectSource {
+  reads = 0;
+  private readonly objects: Map<string, Uint8Array>;
+  constructor(objects: Map<string, Uint8Array>) {
+    this.objects = objects;
+  }
+  async head(_b: string, key: string) {
+    const body = this.objects.get(key);
+    if (!body) throw Object.assign(new Error('not found'), { name: 'NotFound' });
+    return { size: body.length, etag: 'etag-1', contentType: 'text/plain', versionId: null };
+  }
+  async read(_b: string, key: string) {
+    this.reads += 1;
+    return this.objects.get(key) ?? new Uint8Array();
+  }
+}
+
+class FakeStore implements IngestStore {
+  claims: ClaimRequest[] = [];
+  completed: { id: string; owner: string; reusedFrom: string | null; result: SummaryResult }[] = [];
+  failed: { id: string; code: string; transient: boolean; message: string }[] = [];
+  tombstones: string[] = [];
+  claimOutcome: ClaimOutcome | null = null;
+  reusable: SummaryRecord | null = null;
+
+  async claim(request: ClaimRequest): Promise<ClaimOutcome> {
+    this.claims.push(request);
+    return this.claimOutcome ?? { claimed: true, record: {} as SummaryRecord };
+  }
+  async complete(id: string, owner: string, work: Parameters<IngestStore['complete']>[2]) {
+    this.completed.push({ id, owner, reusedFrom: work.reusedFrom, result: work.result });
+    return {} as SummaryRecord;
+  }
+  async fail(id: string, _owner: string, error: { code: string; message: string; transient: boolean }) {
+    this.failed.push({ id, ...error });
+  }
+  async tombstone(id: string) {
+    this.tombstones.push(id);
+    return true;
+  }
+  async findReusable() {
+    return this.reusable;
+  }
+}
+
+class FakeSummariser implements Summariser {
+  readonly provider = 'openai' as const;
+  readonly modelName = 'test-model';
+  readonly promptVersion = 'p1';
+  requests: SummaryRequest[] = [];
+  failWith: Error | null = null;
+  async summarise(request: SummaryRequest): Promise<SummaryResult> {
+    this.requests.push(request);
+    if (this.failWith) throw this.failWith;
+    return {
+      summaries: { ar: { title: 'ع', summary: 'ملخص.', keyPoints: ['نقطة'] } },
+      entities: [],
+      topics: [],
+      flags: [],
+      model: { provider: 'openai', name: 'test-model', promptVersion: 'p1' },
+      usage: { inputTokens: 10, outputTokens: 5, llmCalls: 1 },
+    };
+  }
+}
+
+const event = (key: string, kind: ObjectEvent['kind'] = 'created'): ObjectEvent => ({
+  kind,
+  eventName: kind === 'created' ? 'ObjectCreated:Put' : 'ObjectRemoved:Delete',
+  bucket: 'articles',
+  key,
+  size: null,
+  etag: null,
+  versionId: null,
+  sequencer: '0A',
+  eventTime: null,
+});
+const attempt = (overrides: Partial<Attempt> = {}): Attempt => ({
+  messageId: 'm-1',
+  receiveCount: 1,
+  isLastAttempt: false,
+  force: false,
+  ...overrides,
+});
+
+function setup(objects: Record<string, string | Uint8Array>, maxArticleBytes = 1000) {
+  const source = new FakeSource(
+    new Map(Object.entries(objects).map(([k, v]) => [k, typeof v === 'string' ? Buffer.from(v) : v])),
+  );
+  const store = new FakeStore();
+  const summariser = new FakeSummariser();
+  const ingest = new IngestArticle(
+    { source, store, summariser },
+    { languages: ['ar', 'en'], maxArticleBytes, maxTextChars: 10_000, leaseMs: 60_000 },
+  );
+  return { source, store, summariser, ingest };
+}
+
+describe('IngestArticle', () => {
+  it('summarises the body with the first line as title and stores the result under the record id', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'العنوان\nالنص الأول من الخبر.' });
+
+    const outcome = await ingest.handle(event('a.txt'), attempt());
+
+    expect(outcome).toEqual({ status: 'done', id: recordId('articles', 'a.txt'), reusedFrom: null, llmCalls: 1 });
+    expect(summariser.requests[0]).toMatchObject({ title: 'العنوان', text: 'النص الأول من الخبر.', languages: ['ar', 'en'] });
+    expect(store.claims[0]).toMatchObject({ owner: 'm-1', sequencer: '0A', force: false, leaseMs: 60_000 });
+    expect(store.completed[0]?.owner).toBe('m-1');
+  });
+
+  it('ends an empty file as failed with code empty and acknowledges it', async () => {
+    const { ingest, store, summariser } = setup({ 'empty.txt': '' });
+
+    const outcome = await ingest.handle(event('empty.txt'), attempt());
+
+    expect(outcome).toMatchObject({ status: 'failed', code: 'empty' });
+    expect(store.failed[0]).toMatchObject({ code: 'empty', transient: false });
+    expect(summariser.requests).toHaveLength(0);
+  });
+
+  it('refuses a file over the size limit from its size, without downloading it', async () => {
+    const { ingest, store, source } = setup({ 'big.txt': 'x'.repeat(2000) }, 1000);
+
+    const outcome = await ingest.handle(event('big.txt'), attempt());
+
+    expect(outcome).toMatchObject({ status: 'failed', code: 'too_large' });
+    expect(source.reads).toBe(0);
+    expect(store.failed[0]?.message).toContain('2000 bytes');
+  });
+
+  it('skips an event the store says is stale without reading or summarising', async () => {
+    const { ingest, store, source, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+    store.claimOutcome = { claimed: false, reason: 'stale', record: null };
+
+    const outcome = await ingest.handle(event('a.txt'), attempt());
+
+    expect(outcome).toMatchObject({ status: 'skipped', reason: 'stale' });
+    expect(source.reads).toBe(0);
+    expect(summariser.requests).toHaveLength(0);
+  });
+
+  it('asks for a later retry while another attempt holds the claim', async () => {
+    const { ingest, store } = setup({ 'a.txt': 'عنوان\nنص' });
+    store.claimOutcome = { claimed: false, reason: 'in_progress', record: null };
+
+    await expect(ingest.handle(event('a.txt'), attempt())).rejects.toBeInstanceOf(RetryLaterError);
+  });
+
+  it('throws a transient LLM failure back to the queue without marking the record, before the last try', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+    summariser.failWith = new LlmUnavailableError('429 from the model', { retryAfterSeconds: 20 });
+
+    const error = await ingest.handle(event('a.txt'), attempt()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect((error as RetryLaterError).retryAfterSeconds).toBe(20);
+    expect(store.failed).toHaveLength(0);
+  });
+
+  it('marks the record failed with llm_failed on the last try and still reports the failure', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+    summariser.failWith = new LlmUnavailableError('503 from the model');
+
+    await expect(ingest.handle(event('a.txt'), attempt({ isLastAttempt: true, receiveCount: 3 }))).rejects.toBeInstanceOf(
+      RetryLaterError,
+    );
+    expect(store.failed[0]).toMatchObject({ code: 'llm_failed', transient: true });
+  });
+
+  it('treats an unexpected error as internal and retryable, never leaking its message into the record', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+    summariser.failWith = new TypeError('secret internals');
+
+    await expect(ingest.handle(event('a.txt'), attempt({ isLastAttempt: true }))).rejects.toBeInstanceOf(RetryLaterError);
+    expect(store.failed[0]?.code).toBe('internal');
+    expect(store.failed[0]?.message).not.toContain('secret internals');
+  });
+
+  it('copies the summary of identical content instead of paying for another LLM call', async () => {
+    const { ingest, store, summariser } = setup({ 'copy.txt': 'عنوان\nنص' });
+    store.reusable = {
+      id: 'original',
+      summaries: { ar: { title: 't', summary: 's', keyPoints: [] } },
+      entities: [],
+      topics: [],
+      quality: { flags: [] },
+      model: { provider: 'openai', name: 'test-model', promptVersion: 'p1' },
+      usage: { inputTokens: 10, outputTokens: 5, llmCalls: 1, reusedFrom: null },
+    } as unknown as SummaryRecord;
+
+    const outcome = await ingest.handle(event('copy.txt'), attempt());
+
+    expect(outcome).toMatchObject({ status: 'done', reusedFrom: 'original', llmCalls: 0 });
+    expect(summariser.requests).toHaveLength(0);
+    expect(store.completed[0]?.result.usage.llmCalls).toBe(0);
+  });
+
+  it('turns ObjectRemoved into a tombstone', async () => {
+    const { ingest, store } = setup({});
+
+    const outcome = await ingest.handle(event('gone.txt', 'removed'), attempt());
+
+    expect(outcome).toEqual({ status: 'deleted', id: recordId('articles', 'gone.txt') });
+    expect(store.tombstones).toEqual([recordId('articles', 'gone.txt')]);
+  });
+});
+
+describe('IngestArticle when a newer event took the record over', () => {
+  it('drops its result quietly instead of failing the message', async () => {
+    const { ingest, store } = setup({ 'a.txt': 'عنوان\nنص' });
+    const { ClaimLostError } = await import('../../../lib/store/errors.ts');
+    store.complete = async (id: string, owner: string) => {
+      throw new ClaimLostError(id, owner);
+    };
+
+    const outcome = await ingest.handle(event('a.txt'), attempt());
+
+    expect(outcome).toMatchObject({ status: 'skipped', reason: 'superseded' });
+    expect(store.failed).toHaveLength(0);
+  });
+});
