@@ -23,7 +23,8 @@ const languageList = z
 const IngestEnvSchema = z.object({
   TABLE_NAME: z.string().min(1),
   SUMMARY_LANGUAGES: languageList,
-  LLM_PROVIDER: z.enum(['openai', 'extractive']).optional(),
+  // An exported-but-empty variable means "not set", as the SDK treats its own variables.
+  LLM_PROVIDER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['openai', 'extractive']).optional()),
   OPENAI_API_KEY: optionalString,
   OPENAI_API_KEY_SECRET_ARN: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),

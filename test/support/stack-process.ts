@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** A free loopback port: tests never use the fixed defaults, so they run beside `npm start`. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StackProcess {
+  child: ChildProcess;
+  s3Endpoint: string;
+  apiUrl: string;
+  dynamoEndpoint: string;
+  output(): string;
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** SIGTERM, then resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+const REPO = join(import.meta.dirname, '../..');
+
+/** Starts the local stack exactly as `npm start` does, in its own process. */
+export async function startStackProcess(env: Record<string, string>): Promise<StackProcess> {
+  const [s3Port, dynamoPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['infra/local/start.ts'], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      S3_PORT: String(s3Port),
+      DYNAMODB_PORT: String(dynamoPort),
+      PORT: String(apiPort),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const waiters: Array<() => void> = [];
+  const onData = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    for (const w of waiters.splice(0)) w();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const waitForOutput = async (pattern: RegExp, timeoutMs = 60_000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const match = out.match(pattern);
+      if (match) return match[0];
+      if (child.exitCode !== null) throw new Error(`stack exited (${child.exitCode}):\n${out}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 250);
+      });
+    }
+    throw new Error(`timed out waiting for ${pattern}; output so far:\n${out}`);
+  };
+
+  const stack: StackProcess = {
+    child,
+    s3Endpoint: `http://127.0.0.1:${s3Port}`,
+    dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    output: () => out,
+    waitForOutput,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+  await waitForOutput(/khulasa is running|khulasa\S* is running/);
+  return stack;
+}
+
+/** Polls until `predicate` holds for the JSON at `url`, or fails with the last answer. */
+export async function pollJson<T>(url: string, predicate: (body: T, status: number) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const res = await fetch(url);
+    const text = await res.text();
+    last = `${res.status} ${text}`;
+    try {
+      const body = JSON.parse(text) as T;
+      if (predicate(body, res.status)) return body;
+    } catch {
+      // Not JSON yet (e.g. still starting): keep polling.
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`condition not met for ${url}; last answer: ${last}`);
+}
