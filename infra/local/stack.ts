@@ -129,7 +129,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_PROFILE;
 
     // Loaded only now: the handlers read their configuration at module load, as in Lambda.
-    const ingestModule = await import('../../functions/ingest/handler.ts');
+    const ingestModule = await import('../../functions/ingest/app.ts');
     const depsModule = await import('../../functions/ingest/deps.ts');
     const apiModule = await import('../../functions/api/handler.ts');
     const delays = options.retryDelaysSeconds ?? [2, 5, 10];

@@ -1,0 +1,203 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../functions/api/app.ts';
+import { defaultDeps } from '../../functions/ingest/deps.ts';
+import { createIngestHandler } from '../../functions/ingest/app.ts';
+import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
+import { loadIngestConfig } from '../../lib/config/ingest.ts';
+import { recordId } from '../../lib/store/id.ts';
+import type { SummaryRecord } from '../../lib/store/record.ts';
+import { DynamoSummaryStore } from '../../lib/store/repository.ts';
+import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
+
+// Upload → S3 event → SQS-shaped event → the real ingest handler → DynamoDB → the real api
+// handler, all through the real SDK clients over HTTP to s3rver and dynalite.
+
+const FIXTURE = join(import.meta.dirname, '../../../shared/fixtures/interpol-ar.txt');
+
+let dir: string;
+let s3Server: LocalS3;
+let ddb: TestDynamo;
+let s3: S3Client;
+const events: S3EventNotificationRecord[] = [];
+let ingest: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+let api: ReturnType<typeof createApiHandler>;
+
+const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'req-1' } as unknown as Context;
+
+const sqsEvent = (bodies: { id: string; body: string; receiveCount?: number }[]): SQSEvent => ({
+  Records: bodies.map(({ id, body, receiveCount }) => ({
+    messageId: id,
+    receiptHandle: `rh-${id}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount ?? 1),
+      SentTimestamp: String(Date.now()),
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ingest',
+    awsRegion: 'us-east-1',
+  })),
+});
+
+const get = async (path: string): Promise<APIGatewayProxyStructuredResultV2> => {
+  const [rawPath = '/', rawQueryString = ''] = path.split('?');
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    headers: {},
+    queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)),
+    requestContext: { http: { method: 'GET', path: rawPath }, requestId: 'r' },
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2;
+  return (await api(event, context)) as APIGatewayProxyStructuredResultV2;
+};
+
+async function upload(key: string, body: Uint8Array | string): Promise<S3EventNotificationRecord> {
+  const before = events.length;
+  await s3.send(new PutObjectCommand({ Bucket: 'articles', Key: key, Body: body }));
+  const record = events[before];
+  if (!record) throw new Error('no S3 event was emitted');
+  return record;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'khulasa-pipeline-'));
+  ddb = await startTestDynamo();
+  s3Server = await startLocalS3({ port: 0, directory: dir, buckets: ['articles'], onEvent: (r) => events.push(r) });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_S3: s3Server.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: ddb.dynamo.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  });
+  s3 = new S3Client({ endpoint: s3Server.endpoint, region: 'us-east-1', forcePathStyle: true });
+  const config = loadIngestConfig({
+    TABLE_NAME: ddb.tableName,
+    MAX_RECEIVE_COUNT: '3',
+    MAX_ARTICLE_BYTES: '20000',
+    S3_FORCE_PATH_STYLE: 'true',
+  });
+  ingest = createIngestHandler(defaultDeps({}, config)) as typeof ingest;
+  api = createApiHandler({
+    store: new DynamoSummaryStore({ client: ddb.client, tableName: ddb.tableName, cursorSecret: 'x'.repeat(32) }),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await s3Server?.close();
+  await ddb?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the ingest handler against s3rver and dynalite', () => {
+  it('stores a done record for an upload under an Arabic key and the api serves it', async () => {
+    const key = 'incoming/تقرير الإنتربول (1).txt';
+    const record = await upload(key, await readFile(FIXTURE));
+
+    const response = await ingest(sqsEvent([{ id: 'm-1', body: JSON.stringify({ Records: [record] }) }]), context);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const served = await get(`/summaries/${recordId('articles', key)}`);
+    expect(served.statusCode).toBe(200);
+    const body = JSON.parse(served.body ?? '{}') as SummaryRecord;
+    expect(body).toMatchObject({
+      status: 'done',
+      source: { bucket: 'articles', key, versionId: null },
+      article: { language: 'ar', title: 'الإنتربول يحذر من تزايد الاتجار بالبشر المرتبط بالاحتيال الإلكتروني' },
+      model: { provider: 'extractive' },
+      error: null,
+      schemaVersion: 1,
+    });
+    expect(body.source.size).toBe((await readFile(FIXTURE)).length);
+    expect(body.summaries.ar?.keyPoints.length).toBeGreaterThan(0);
+    expect(body.quality.flags).toContain('missing_language:en');
+  });
+
+  it('lists the stored record through the index', async () => {
+    const page = await get('/summaries?limit=10');
+    const body = JSON.parse(page.body ?? '{}') as { items: SummaryRecord[] };
+    expect(body.items.map((r) => r.source.key)).toContain('incoming/تقرير الإنتربول (1).txt');
+  });
+
+  it('acknowledges an s3:TestEvent without storing anything', async () => {
+    const body = JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'articles' });
+
+    const response = await ingest(sqsEvent([{ id: 'test-event', body }]), context);
+
+    expect(response.batchItemFailures).toEqual([]);
+  });
+
+  it('reports only the malformed message of a batch as failed', async () => {
+    const good = await upload('incoming/good.txt', 'Headline\nA short English article body about the city.');
+
+    const response = await ingest(
+      sqsEvent([
+        { id: 'good', body: JSON.stringify({ Records: [good] }) },
+        { id: 'bad', body: '{"not":"an S3 notification"}' },
+      ]),
+      context,
+    );
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
+    const stored = await ddb.client.send(
+      new GetCommand({ TableName: ddb.tableName, Key: { pk: recordId('articles', 'incoming/good.txt'), sk: 'record' } }),
+    );
+    expect(stored.Item?.status).toBe('done');
+  });
+
+  it('ends an empty upload as failed/empty and acknowledges the message', async () => {
+    const record = await upload('incoming/empty.txt', new Uint8Array());
+
+    const response = await ingest(sqsEvent([{ id: 'empty', body: JSON.stringify({ Records: [record] }) }]), context);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const body = JSON.parse((await get(`/summaries/${recordId('articles', 'incoming/empty.txt')}`)).body ?? '{}');
+    expect(body.status).toBe('failed');
+    expect(body.error).toEqual({ code: 'empty', message: expect.stringMatching(/empty/) });
+  });
+
+  it('refuses an upload over MAX_ARTICLE_BYTES as too_large', async () => {
+    const record = await upload('incoming/huge.txt', 'خبر '.repeat(10_000));
+
+    await ingest(sqsEvent([{ id: 'huge', body: JSON.stringify({ Records: [record] }) }]), context);
+
+    const body = JSON.parse((await get(`/summaries/${recordId('articles', 'incoming/huge.txt')}`)).body ?? '{}');
+    expect(body.error?.code).toBe('too_large');
+  });
+
+  it('records source_missing when the object is gone before processing', async () => {
+    const record = await upload('incoming/vanished.txt', 'عنوان\nنص');
+    record.s3.object.key = 'incoming/never-uploaded.txt';
+
+    const response = await ingest(sqsEvent([{ id: 'gone', body: JSON.stringify({ Records: [record] }) }]), context);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const body = JSON.parse((await get(`/summaries/${recordId('articles', 'incoming/never-uploaded.txt')}`)).body ?? '{}');
+    expect(body.error?.code).toBe('source_missing');
+  });
+
+  it('makes a duplicate delivery of a done article a no-op', async () => {
+    const key = 'incoming/تقرير الإنتربول (1).txt';
+    const before = JSON.parse((await get(`/summaries/${recordId('articles', key)}`)).body ?? '{}') as SummaryRecord;
+    const original = events.find((e) => decodeURIComponent(e.s3.object.key.replace(/\+/g, ' ')) === key);
+
+    const response = await ingest(sqsEvent([{ id: 'm-dup', body: JSON.stringify({ Records: [original] }) }]), context);
+
+    expect(response.batchItemFailures).toEqual([]);
+    const after = JSON.parse((await get(`/summaries/${recordId('articles', key)}`)).body ?? '{}') as SummaryRecord;
+    expect(after.updatedAt).toBe(before.updatedAt);
+  });
+});
