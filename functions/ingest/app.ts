@@ -54,4 +54,3 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
     processPartialResponse(event, recordHandler, processor as BatchProcessor, { context }),
   );
 }
-

@@ -12,7 +12,8 @@ import { pollJson, type StackProcess, startStackProcess } from '../support/stack
 
 const FIXTURE = join(import.meta.dirname, '../../../shared/fixtures/interpol-ar.txt');
 const FIXTURE_KEY = 'incoming/تقرير الإنتربول (1).txt';
-const settled = (r: SummaryRecord, status: number) => status === 200 && (r.status === 'done' || r.status === 'failed');
+const settled = (r: SummaryRecord, status: number) =>
+  status === 200 && (r.status === 'done' || r.status === 'failed');
 
 /** A client as a user would configure one: any credentials, SDK defaults (aws-chunked uploads). */
 const userClient = (endpoint: string) =>
@@ -56,9 +57,14 @@ describe('npm start without a key (offline summariser)', () => {
 
   it('turns an upload under an Arabic key with spaces and parentheses into a served record', async () => {
     const s3 = userClient(stack.s3Endpoint);
-    await s3.send(new PutObjectCommand({ Bucket: 'articles', Key: FIXTURE_KEY, Body: await readFile(FIXTURE) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: 'articles', Key: FIXTURE_KEY, Body: await readFile(FIXTURE) }),
+    );
 
-    const record = await pollJson<SummaryRecord>(`${stack.apiUrl}/summaries/${recordId('articles', FIXTURE_KEY)}`, settled);
+    const record = await pollJson<SummaryRecord>(
+      `${stack.apiUrl}/summaries/${recordId('articles', FIXTURE_KEY)}`,
+      settled,
+    );
 
     expect(record.status).toBe('done');
     expect(record.source.key).toBe(FIXTURE_KEY);
@@ -72,9 +78,14 @@ describe('npm start without a key (offline summariser)', () => {
 
   it('ends an empty upload as failed with code empty and keeps serving', async () => {
     const s3 = userClient(stack.s3Endpoint);
-    await s3.send(new PutObjectCommand({ Bucket: 'articles', Key: 'incoming/empty.txt', Body: new Uint8Array() }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: 'articles', Key: 'incoming/empty.txt', Body: new Uint8Array() }),
+    );
 
-    const record = await pollJson<SummaryRecord>(`${stack.apiUrl}/summaries/${recordId('articles', 'incoming/empty.txt')}`, settled);
+    const record = await pollJson<SummaryRecord>(
+      `${stack.apiUrl}/summaries/${recordId('articles', 'incoming/empty.txt')}`,
+      settled,
+    );
 
     expect(record.status).toBe('failed');
     expect(record.error?.code).toBe('empty');
@@ -129,16 +140,28 @@ describe('npm start with an OpenAI-compatible server', () => {
     const file = join(dataDir, 'upload.txt');
     await writeFile(file, await readFile(FIXTURE));
     if (hasCli) {
-      execFileSync('aws', ['--endpoint-url', stack.s3Endpoint, 's3', 'cp', file, `s3://articles/${FIXTURE_KEY}`], {
-        env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIACLIUSER', AWS_SECRET_ACCESS_KEY: 'cli-secret', AWS_DEFAULT_REGION: 'us-east-1' },
-      });
+      execFileSync(
+        'aws',
+        ['--endpoint-url', stack.s3Endpoint, 's3', 'cp', file, `s3://articles/${FIXTURE_KEY}`],
+        {
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: 'AKIACLIUSER',
+            AWS_SECRET_ACCESS_KEY: 'cli-secret',
+            AWS_DEFAULT_REGION: 'us-east-1',
+          },
+        },
+      );
     } else {
       await userClient(stack.s3Endpoint).send(
         new PutObjectCommand({ Bucket: 'articles', Key: FIXTURE_KEY, Body: await readFile(file) }),
       );
     }
 
-    const record = await pollJson<SummaryRecord>(`${stack.apiUrl}/summaries/${recordId('articles', FIXTURE_KEY)}`, settled);
+    const record = await pollJson<SummaryRecord>(
+      `${stack.apiUrl}/summaries/${recordId('articles', FIXTURE_KEY)}`,
+      settled,
+    );
 
     expect(record.status).toBe('done');
     expect(record.source.key).toBe(FIXTURE_KEY);
@@ -153,4 +176,3 @@ describe('npm start with an OpenAI-compatible server', () => {
     expect(stack.output()).not.toContain('sk-khulasa-test');
   });
 });
-

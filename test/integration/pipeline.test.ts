@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
-import { defaultDeps } from '../../functions/ingest/deps.ts';
 import { createIngestHandler } from '../../functions/ingest/app.ts';
+import { defaultDeps } from '../../functions/ingest/deps.ts';
 import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { recordId } from '../../lib/store/id.ts';
@@ -75,7 +81,12 @@ async function upload(key: string, body: Uint8Array | string): Promise<S3EventNo
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'khulasa-pipeline-'));
   ddb = await startTestDynamo();
-  s3Server = await startLocalS3({ port: 0, directory: dir, buckets: ['articles'], onEvent: (r) => events.push(r) });
+  s3Server = await startLocalS3({
+    port: 0,
+    directory: dir,
+    buckets: ['articles'],
+    onEvent: (r) => events.push(r),
+  });
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_S3: s3Server.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: ddb.dynamo.endpoint,
@@ -92,7 +103,11 @@ beforeAll(async () => {
   });
   ingest = createIngestHandler(defaultDeps({}, config)) as typeof ingest;
   api = createApiHandler({
-    store: new DynamoSummaryStore({ client: ddb.client, tableName: ddb.tableName, cursorSecret: 'x'.repeat(32) }),
+    store: new DynamoSummaryStore({
+      client: ddb.client,
+      tableName: ddb.tableName,
+      cursorSecret: 'x'.repeat(32),
+    }),
   });
 }, 60_000);
 
@@ -107,7 +122,10 @@ describe('the ingest handler against s3rver and dynalite', () => {
     const key = 'incoming/تقرير الإنتربول (1).txt';
     const record = await upload(key, await readFile(FIXTURE));
 
-    const response = await ingest(sqsEvent([{ id: 'm-1', body: JSON.stringify({ Records: [record] }) }]), context);
+    const response = await ingest(
+      sqsEvent([{ id: 'm-1', body: JSON.stringify({ Records: [record] }) }]),
+      context,
+    );
 
     expect(response.batchItemFailures).toEqual([]);
     const served = await get(`/summaries/${recordId('articles', key)}`);
@@ -116,7 +134,10 @@ describe('the ingest handler against s3rver and dynalite', () => {
     expect(body).toMatchObject({
       status: 'done',
       source: { bucket: 'articles', key, versionId: null },
-      article: { language: 'ar', title: 'الإنتربول يحذر من تزايد الاتجار بالبشر المرتبط بالاحتيال الإلكتروني' },
+      article: {
+        language: 'ar',
+        title: 'الإنتربول يحذر من تزايد الاتجار بالبشر المرتبط بالاحتيال الإلكتروني',
+      },
       model: { provider: 'extractive' },
       error: null,
       schemaVersion: 1,
@@ -153,7 +174,10 @@ describe('the ingest handler against s3rver and dynalite', () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
     const stored = await ddb.client.send(
-      new GetCommand({ TableName: ddb.tableName, Key: { pk: recordId('articles', 'incoming/good.txt'), sk: 'record' } }),
+      new GetCommand({
+        TableName: ddb.tableName,
+        Key: { pk: recordId('articles', 'incoming/good.txt'), sk: 'record' },
+      }),
     );
     expect(stored.Item?.status).toBe('done');
   });
@@ -161,10 +185,15 @@ describe('the ingest handler against s3rver and dynalite', () => {
   it('ends an empty upload as failed/empty and acknowledges the message', async () => {
     const record = await upload('incoming/empty.txt', new Uint8Array());
 
-    const response = await ingest(sqsEvent([{ id: 'empty', body: JSON.stringify({ Records: [record] }) }]), context);
+    const response = await ingest(
+      sqsEvent([{ id: 'empty', body: JSON.stringify({ Records: [record] }) }]),
+      context,
+    );
 
     expect(response.batchItemFailures).toEqual([]);
-    const body = JSON.parse((await get(`/summaries/${recordId('articles', 'incoming/empty.txt')}`)).body ?? '{}');
+    const body = JSON.parse(
+      (await get(`/summaries/${recordId('articles', 'incoming/empty.txt')}`)).body ?? '{}',
+    );
     expect(body.status).toBe('failed');
     expect(body.error).toEqual({ code: 'empty', message: expect.stringMatching(/empty/) });
   });
@@ -174,7 +203,9 @@ describe('the ingest handler against s3rver and dynalite', () => {
 
     await ingest(sqsEvent([{ id: 'huge', body: JSON.stringify({ Records: [record] }) }]), context);
 
-    const body = JSON.parse((await get(`/summaries/${recordId('articles', 'incoming/huge.txt')}`)).body ?? '{}');
+    const body = JSON.parse(
+      (await get(`/summaries/${recordId('articles', 'incoming/huge.txt')}`)).body ?? '{}',
+    );
     expect(body.error?.code).toBe('too_large');
   });
 
@@ -182,22 +213,34 @@ describe('the ingest handler against s3rver and dynalite', () => {
     const record = await upload('incoming/vanished.txt', 'عنوان\nنص');
     record.s3.object.key = 'incoming/never-uploaded.txt';
 
-    const response = await ingest(sqsEvent([{ id: 'gone', body: JSON.stringify({ Records: [record] }) }]), context);
+    const response = await ingest(
+      sqsEvent([{ id: 'gone', body: JSON.stringify({ Records: [record] }) }]),
+      context,
+    );
 
     expect(response.batchItemFailures).toEqual([]);
-    const body = JSON.parse((await get(`/summaries/${recordId('articles', 'incoming/never-uploaded.txt')}`)).body ?? '{}');
+    const body = JSON.parse(
+      (await get(`/summaries/${recordId('articles', 'incoming/never-uploaded.txt')}`)).body ?? '{}',
+    );
     expect(body.error?.code).toBe('source_missing');
   });
 
   it('makes a duplicate delivery of a done article a no-op', async () => {
     const key = 'incoming/تقرير الإنتربول (1).txt';
-    const before = JSON.parse((await get(`/summaries/${recordId('articles', key)}`)).body ?? '{}') as SummaryRecord;
+    const before = JSON.parse(
+      (await get(`/summaries/${recordId('articles', key)}`)).body ?? '{}',
+    ) as SummaryRecord;
     const original = events.find((e) => decodeURIComponent(e.s3.object.key.replace(/\+/g, ' ')) === key);
 
-    const response = await ingest(sqsEvent([{ id: 'm-dup', body: JSON.stringify({ Records: [original] }) }]), context);
+    const response = await ingest(
+      sqsEvent([{ id: 'm-dup', body: JSON.stringify({ Records: [original] }) }]),
+      context,
+    );
 
     expect(response.batchItemFailures).toEqual([]);
-    const after = JSON.parse((await get(`/summaries/${recordId('articles', key)}`)).body ?? '{}') as SummaryRecord;
+    const after = JSON.parse(
+      (await get(`/summaries/${recordId('articles', key)}`)).body ?? '{}',
+    ) as SummaryRecord;
     expect(after.updatedAt).toBe(before.updatedAt);
   });
 });

@@ -83,7 +83,11 @@ export async function startStackProcess(env: Record<string, string>): Promise<St
 }
 
 /** Polls until `predicate` holds for the JSON at `url`, or fails with the last answer. */
-export async function pollJson<T>(url: string, predicate: (body: T, status: number) => boolean, timeoutMs = 60_000): Promise<T> {
+export async function pollJson<T>(
+  url: string,
+  predicate: (body: T, status: number) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {

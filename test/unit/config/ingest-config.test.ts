@@ -29,17 +29,23 @@ describe('loadIngestConfig', () => {
   it('selects openai when a key is set and extractive when it is not', () => {
     expect(loadIngestConfig({ ...base, OPENAI_API_KEY: 'sk-test' }).llm.provider).toBe('openai');
     expect(loadIngestConfig({ ...base, OPENAI_API_KEY: '  ' }).llm.provider).toBe('extractive');
-    expect(loadIngestConfig({ ...base, OPENAI_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x' }).llm.provider).toBe('openai');
+    expect(
+      loadIngestConfig({ ...base, OPENAI_API_KEY_SECRET_ARN: 'arn:aws:secretsmanager:x' }).llm.provider,
+    ).toBe('openai');
   });
 
   it('lets LLM_PROVIDER win over the key', () => {
-    expect(loadIngestConfig({ ...base, OPENAI_API_KEY: 'sk-test', LLM_PROVIDER: 'extractive' }).llm.provider).toBe(
-      'extractive',
-    );
+    expect(
+      loadIngestConfig({ ...base, OPENAI_API_KEY: 'sk-test', LLM_PROVIDER: 'extractive' }).llm.provider,
+    ).toBe('extractive');
     expect(loadIngestConfig({ ...base, LLM_PROVIDER: 'openai' }).llm.provider).toBe('openai');
   });
 
   it('parses the language list, lower-cased and without duplicates', () => {
-    expect(loadIngestConfig({ ...base, SUMMARY_LANGUAGES: ' AR, en ,ar,fr' }).languages).toEqual(['ar', 'en', 'fr']);
+    expect(loadIngestConfig({ ...base, SUMMARY_LANGUAGES: ' AR, en ,ar,fr' }).languages).toEqual([
+      'ar',
+      'en',
+      'fr',
+    ]);
   });
 });

@@ -23,7 +23,10 @@ const notification = (key: string, eventName = 'ObjectCreated:Put', extra: Recor
 
 describe('decodeS3Key', () => {
   it.each([
-    ['incoming/%D8%AA%D9%82%D8%B1%D9%8A%D8%B1+%D8%A7%D9%84%D8%A5%D9%86%D8%AA%D8%B1%D8%A8%D9%88%D9%84+%281%29.txt', 'incoming/تقرير الإنتربول (1).txt'],
+    [
+      'incoming/%D8%AA%D9%82%D8%B1%D9%8A%D8%B1+%D8%A7%D9%84%D8%A5%D9%86%D8%AA%D8%B1%D8%A8%D9%88%D9%84+%281%29.txt',
+      'incoming/تقرير الإنتربول (1).txt',
+    ],
     ['a+b.txt', 'a b.txt'],
     ['a%2Bb.txt', 'a+b.txt'],
     ['100%25+done.txt', '100% done.txt'],
@@ -63,7 +66,9 @@ describe('parseS3NotificationBody', () => {
   });
 
   it('turns ObjectRemoved into a removed event', () => {
-    const parsed = parseS3NotificationBody(notification('a.txt', 'ObjectRemoved:Delete', { size: undefined }));
+    const parsed = parseS3NotificationBody(
+      notification('a.txt', 'ObjectRemoved:Delete', { size: undefined }),
+    );
     expect(parsed.type === 'objects' && parsed.events[0]?.kind).toBe('removed');
   });
 

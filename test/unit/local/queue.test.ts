@@ -53,7 +53,8 @@ describe('LocalQueue', () => {
         const failures = [];
         for (const r of event.Records) {
           receives[r.body] = [...(receives[r.body] ?? []), r.attributes.ApproximateReceiveCount];
-          if (r.body === 'flaky' && r.attributes.ApproximateReceiveCount === '1') failures.push({ itemIdentifier: r.messageId });
+          if (r.body === 'flaky' && r.attributes.ApproximateReceiveCount === '1')
+            failures.push({ itemIdentifier: r.messageId });
         }
         return { batchItemFailures: failures };
       },
@@ -75,7 +76,8 @@ describe('LocalQueue', () => {
       retryDelaysSeconds: [0],
       onDeadLetter: (m) => dead.push(m.messageId),
       handler: async (event) => {
-        for (const r of event.Records) queue.reportFailure(r.messageId, 'LlmUnavailableError: 503 from the model', 0);
+        for (const r of event.Records)
+          queue.reportFailure(r.messageId, 'LlmUnavailableError: 503 from the model', 0);
         return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };
       },
     });

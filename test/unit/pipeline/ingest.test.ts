@@ -113,8 +113,17 @@ describe('IngestArticle', () => {
 
     const outcome = await ingest.handle(event('a.txt'), attempt());
 
-    expect(outcome).toEqual({ status: 'done', id: recordId('articles', 'a.txt'), reusedFrom: null, llmCalls: 1 });
-    expect(summariser.requests[0]).toMatchObject({ title: 'العنوان', text: 'النص الأول من الخبر.', languages: ['ar', 'en'] });
+    expect(outcome).toEqual({
+      status: 'done',
+      id: recordId('articles', 'a.txt'),
+      reusedFrom: null,
+      llmCalls: 1,
+    });
+    expect(summariser.requests[0]).toMatchObject({
+      title: 'العنوان',
+      text: 'النص الأول من الخبر.',
+      languages: ['ar', 'en'],
+    });
     expect(store.claims[0]).toMatchObject({ owner: 'm-1', sequencer: '0A', force: false, leaseMs: 60_000 });
     expect(store.completed[0]?.owner).toBe('m-1');
   });
@@ -172,9 +181,9 @@ describe('IngestArticle', () => {
     const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
     summariser.failWith = new LlmUnavailableError('503 from the model');
 
-    await expect(ingest.handle(event('a.txt'), attempt({ isLastAttempt: true, receiveCount: 3 }))).rejects.toBeInstanceOf(
-      RetryLaterError,
-    );
+    await expect(
+      ingest.handle(event('a.txt'), attempt({ isLastAttempt: true, receiveCount: 3 })),
+    ).rejects.toBeInstanceOf(RetryLaterError);
     expect(store.failed[0]).toMatchObject({ code: 'llm_failed', transient: true });
   });
 
@@ -182,7 +191,9 @@ describe('IngestArticle', () => {
     const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
     summariser.failWith = new TypeError('secret internals');
 
-    await expect(ingest.handle(event('a.txt'), attempt({ isLastAttempt: true }))).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(ingest.handle(event('a.txt'), attempt({ isLastAttempt: true }))).rejects.toBeInstanceOf(
+      RetryLaterError,
+    );
     expect(store.failed[0]?.code).toBe('internal');
     expect(store.failed[0]?.message).not.toContain('secret internals');
   });

@@ -9,7 +9,9 @@ describe('normaliseText', () => {
   });
 
   it('unifies line endings, trims lines and keeps paragraph breaks as one blank line', () => {
-    expect(normaliseText('  عنوان  \r\n\r\n\r\n\r\nفقرة أولى\r\nسطر ثان\n\n\n')).toBe('عنوان\n\nفقرة أولى\nسطر ثان');
+    expect(normaliseText('  عنوان  \r\n\r\n\r\n\r\nفقرة أولى\r\nسطر ثان\n\n\n')).toBe(
+      'عنوان\n\nفقرة أولى\nسطر ثان',
+    );
   });
 
   it('folds exotic spaces and collapses runs', () => {
