@@ -1,0 +1,84 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { SECURITY_HEADERS } from '../../lib/http/headers.ts';
+import { internalError, problem } from '../../lib/http/problem.ts';
+import type { HttpResponse } from '../../lib/http/response.ts';
+import type { SummaryReader } from '../../lib/store/repository.ts';
+import { logError } from './log.ts';
+import { routes } from './routes.ts';
+
+export interface ApiDeps {
+  store: SummaryReader;
+  /** Exact origins that get CORS headers; empty = none. */
+  corsAllowedOrigins?: readonly string[];
+}
+
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyResultV2;
+
+/** Path patterns of the routes, for telling 405 (known path, other method) from 404. */
+const KNOWN_PATHS = [
+  /^\/summaries\/?$/,
+  /^\/summaries\/[^/]+\/?$/,
+  /^\/summaries\/[^/]+\/text\/?$/,
+  /^\/health\/?$/,
+];
+
+/**
+ * The API as a middy handler over API Gateway HTTP API payload v2. Built from injected deps so
+ * tests and the local stack run exactly what Lambda runs.
+ */
+export function createApiHandler(deps: ApiDeps) {
+  const r = routes(deps.store);
+  const table: Route<Event, Result>[] = [
+    { method: 'GET', path: '/summaries', handler: r.list },
+    { method: 'GET', path: '/summaries/{id}', handler: r.getOne },
+    { method: 'GET', path: '/summaries/{id}/text', handler: r.text },
+    { method: 'GET', path: '/health', handler: r.health },
+  ];
+  const allowed = new Set(deps.corsAllowedOrigins ?? []);
+
+  const router = httpRouterHandler<Event, Result>({
+    routes: table,
+    notFoundResponse: ({ method, path }) => {
+      if (!KNOWN_PATHS.some((p) => p.test(path))) return problem(404, 'No such resource.');
+      // Preflight for a known path: CORS headers are added by the middleware when allowed.
+      if (method === 'OPTIONS') return { statusCode: 204, headers: { ...SECURITY_HEADERS }, body: '' };
+      return problem(405, `${method} is not allowed here.`, { headers: { allow: 'GET' } });
+    },
+  });
+
+  const cors = (event: Event, response: HttpResponse): void => {
+    const origin = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'origin')?.[1];
+    response.headers.vary = response.headers.vary ? `${response.headers.vary}, origin` : 'origin';
+    if (!origin || !allowed.has(origin)) return;
+    response.headers['access-control-allow-origin'] = origin;
+    response.headers['access-control-allow-methods'] = 'GET, OPTIONS';
+    response.headers['access-control-allow-headers'] = 'if-none-match';
+    response.headers['access-control-expose-headers'] = 'etag';
+    response.headers['access-control-max-age'] = '600';
+  };
+
+  const edge: MiddlewareObj<Event, Result> = {
+    name: 'khulasa-api-edge',
+    after: (request) => {
+      const response = request.response;
+      if (response && typeof response === 'object' && response.headers && allowed.size > 0) {
+        cors(request.event, response as HttpResponse);
+      }
+    },
+    onError: (request) => {
+      // The real cause goes to the log only; the client gets a generic 500.
+      logError('api request failed', request.error, {
+        path: request.event.requestContext?.http?.path,
+        requestId: request.event.requestContext?.requestId,
+      });
+      const response = internalError();
+      if (allowed.size > 0) cors(request.event, response);
+      request.response = response;
+    },
+  };
+
+  return middy<Event, Result>().use(edge).handler(router);
+}

@@ -1,0 +1,54 @@
+import * as z from 'zod/mini';
+
+/** Request validation with zod/mini (the API bundle stays small). Messages are our own. */
+// \p{Cc}: C0 and C1 controls and DEL (NUL, newlines, ESC…), never part of a real S3 key we serve.
+const noControlChars = (s: string) => !/\p{Cc}/u.test(s);
+
+const limit = z
+  .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'limit must be an integer from 1 to 100')), z.transform(Number))
+  .check(z.refine((n: number) => n >= 1 && n <= 100, 'limit must be an integer from 1 to 100'));
+
+const lang = z
+  .string()
+  .check(z.regex(/^[a-z]{2,3}$/, 'lang must be a 2–3 letter language code, e.g. ar or en'));
+
+export const STATUSES = ['processing', 'done', 'failed', 'deleted'] as const;
+
+export const listQuerySchema = z.object({
+  limit: z.optional(limit),
+  cursor: z.optional(
+    z
+      .string()
+      .check(z.maxLength(2048, 'cursor is too long'), z.regex(/^[A-Za-z0-9_.-]+$/, 'cursor is not valid')),
+  ),
+  key: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1, 'key must not be empty'),
+        z.maxLength(1024, 'key must be at most 1024 characters'),
+        z.refine(noControlChars, 'key must not contain control characters'),
+      ),
+  ),
+  status: z.optional(z.enum(STATUSES, `status must be one of ${STATUSES.join(', ')}`)),
+  lang: z.optional(lang),
+});
+
+export const recordQuerySchema = z.object({ lang: z.optional(lang) });
+
+export const idSchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'id must be a 43-character record id'));
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
+
+export function validate<T>(schema: z.ZodMiniType<T>, input: unknown, field?: string): ValidationResult<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const name = field ?? String(issue.path[0] ?? 'request');
+    errors[name] ??= issue.message;
+  }
+  return { ok: false, errors };
+}

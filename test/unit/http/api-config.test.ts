@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, parseApiConfig } from '../../../lib/config/api.ts';
+
+describe('parseApiConfig', () => {
+  it('parses the table, secret and CORS origin list', () => {
+    const config = parseApiConfig({
+      TABLE_NAME: 'summaries',
+      CURSOR_SECRET: 's'.repeat(16),
+      CORS_ALLOWED_ORIGINS: 'https://a.example, https://b.example,',
+    });
+    expect(config).toEqual({
+      tableName: 'summaries',
+      cursorSecret: 's'.repeat(16),
+      corsAllowedOrigins: ['https://a.example', 'https://b.example'],
+    });
+    expect(parseApiConfig({ TABLE_NAME: 't', CURSOR_SECRET: 's'.repeat(16) }).corsAllowedOrigins).toEqual([]);
+  });
+
+  it('fails fast naming each missing or bad variable without echoing the secret', () => {
+    expect(() => parseApiConfig({})).toThrow(/TABLE_NAME.*CURSOR_SECRET/);
+    expect(() => parseApiConfig({ TABLE_NAME: 't', CURSOR_SECRET: 'tooShortSecret' })).toThrow(ConfigError);
+    try {
+      parseApiConfig({ TABLE_NAME: 't', CURSOR_SECRET: 'tooShortSecret' });
+    } catch (e: unknown) {
+      expect(String(e)).toContain('CURSOR_SECRET must be at least 16 characters');
+      expect(String(e)).not.toContain('tooShortSecret');
+    }
+  });
+});
+
+describe('api handler module', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+
+  it('refuses to load without its configuration', async () => {
+    vi.stubEnv('TABLE_NAME', '');
+    vi.stubEnv('CURSOR_SECRET', '');
+    await expect(import('../../../functions/api/handler.ts')).rejects.toThrow(/TABLE_NAME/);
+  });
+
+  it('builds the handler at module scope from the environment', async () => {
+    vi.stubEnv('TABLE_NAME', 'summaries');
+    vi.stubEnv('CURSOR_SECRET', 'x'.repeat(32));
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    const mod = await import('../../../functions/api/handler.ts');
+    expect(typeof mod.handler).toBe('function');
+    expect(typeof mod.createApiHandler).toBe('function');
+  });
+});

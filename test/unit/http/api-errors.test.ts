@@ -1,0 +1,73 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApiHandler } from '../../../functions/api/app.ts';
+import { DynamoSummaryStore } from '../../../lib/store/repository.ts';
+
+function event(path: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: {},
+    requestContext: {
+      accountId: '0',
+      apiId: 'api',
+      domainName: 'd',
+      domainPrefix: 'd',
+      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' },
+      requestId: 'r',
+      routeKey: '$default',
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+    },
+    isBase64Encoded: false,
+  };
+}
+
+describe('api error path', () => {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+  );
+  const ddb = mockClient(client);
+  afterEach(() => {
+    ddb.reset();
+    vi.restoreAllMocks();
+  });
+
+  it('answers a generic 500 problem and logs the real AWS error as JSON', async () => {
+    const secretDetail =
+      'User: arn:aws:sts::123456789012:assumed-role/api is not authorized on table summaries-prod';
+    ddb.on(GetCommand).rejects(Object.assign(new Error(secretDetail), { name: 'AccessDeniedException' }));
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const api = createApiHandler({
+      store: new DynamoSummaryStore({ client, tableName: 'summaries-prod', cursorSecret: 'x'.repeat(16) }),
+    });
+
+    const res = (await api(event(`/summaries/${'A'.repeat(43)}`), {} as Context)) as {
+      statusCode: number;
+      headers: Record<string, string>;
+      body: string;
+    };
+
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(res.body)).toEqual({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'Internal Server Error',
+    });
+    expect(res.body).not.toContain('arn:aws');
+    expect(res.body).not.toContain('summaries-prod');
+    const logged = JSON.parse(String(log.mock.calls[0]?.[0]));
+    expect(logged).toMatchObject({
+      level: 'error',
+      error: { name: 'AccessDeniedException', message: secretDetail },
+    });
+  });
+});
