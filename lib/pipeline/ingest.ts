@@ -163,6 +163,7 @@ export class IngestArticle {
           contentHash,
           text: prepared.text,
           reusedFrom: reusable.id,
+          languages: this.settings.languages,
           result: {
             summaries: reusable.summaries,
             entities: reusable.entities,
@@ -189,7 +190,7 @@ export class IngestArticle {
     await store.complete(
       id,
       attempt.messageId,
-      { article, result, contentHash, text: prepared.text, reusedFrom: null },
+      { article, result, contentHash, text: prepared.text, reusedFrom: null, languages: this.settings.languages },
       this.now(),
     );
     return { status: 'done', id, reusedFrom: null, llmCalls: result.usage.llmCalls };

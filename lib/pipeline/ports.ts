@@ -51,6 +51,8 @@ export interface CompletedWork {
   /** Normalised main-article text, stored compressed beside the record for `/text`. */
   text: string;
   reusedFrom: string | null;
+  /** The languages that were asked for (the reuse key: a summary is reused only for the same set). */
+  languages: readonly string[];
 }
 
 /** The store port the ingest use case needs; the DynamoDB repository implements it. */

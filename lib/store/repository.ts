@@ -540,7 +540,7 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
   }
 
   async #writeReusePointer(id: string, work: CompletedWork): Promise<void> {
-    const languages = requestedLanguages(work);
+    const languages = work.languages;
     await this.#client.send(
       new PutCommand({
         TableName: this.#table,
@@ -574,19 +574,6 @@ function revisionCondition(current: RecordItem) {
 function withoutText(item: RecordItem): RecordItem {
   const { text: _text, textChunks: _chunks, textGen: _gen, leaseUntil: _lease, ...rest } = item;
   return rest;
-}
-
-/**
- * The languages the summary was asked for: the ones produced plus the ones the summariser
- * flagged as missing or wrong (CompletedWork does not carry the request itself).
- */
-function requestedLanguages(work: CompletedWork): string[] {
-  const langs = new Set(Object.keys(work.result.summaries));
-  for (const flag of work.result.flags) {
-    const m = /^(?:missing|wrong)_language:(.+)$/.exec(flag);
-    if (m?.[1]) langs.add(m[1]);
-  }
-  return [...langs];
 }
 
 /** Pointer key for summary reuse: same text hash, provider, model, prompt and languages. */

@@ -78,6 +78,7 @@ function work(): CompletedWork {
     contentHash: 'h',
     text: ARABIC_TEXT,
     reusedFrom: null,
+    languages: ['ar', 'en'],
   };
 }
 

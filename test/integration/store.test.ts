@@ -67,6 +67,7 @@ function work(text = 'نص المقال الكامل.', contentHash = 'hash-1'):
     contentHash,
     text,
     reusedFrom: null,
+    languages: ['ar', 'en'],
   };
 }
 
