@@ -34,7 +34,11 @@ describe('verifySummary', () => {
     const result = {
       summaries: {
         ar: part('الضحايا من ٦٦ دولة، و3 من كل 4 ضحايا في آسيا، والخسائر ١٬٢٥٠٬٠٠٠ دولار بنسبة 2.5 بالمئة.'),
-        en: { title: 'Interpol warns', summary: 'Victims come from 66 countries; 196 members.', keyPoints: ['July 2 2025'] },
+        en: {
+          title: 'Interpol warns',
+          summary: 'Victims come from 66 countries; 196 members.',
+          keyPoints: ['July 2 2025'],
+        },
       },
     };
 
@@ -42,7 +46,12 @@ describe('verifySummary', () => {
   });
 
   it('flags a number that the source does not contain as a whole number', () => {
-    const result = { summaries: { ar: part('تضرر 4 ملايين شخص من 20 دولة و202 منظمة.'), en: { title: 'T', summary: 'Fine text.', keyPoints: ['About 50 people.'] } } };
+    const result = {
+      summaries: {
+        ar: part('تضرر 4 ملايين شخص من 20 دولة و202 منظمة.'),
+        en: { title: 'T', summary: 'Fine text.', keyPoints: ['About 50 people.'] },
+      },
+    };
 
     // "4" is in the source ("4 ضحايا") but "20", "202" and "50" are not: "2025" grounds none of them.
     expect(verifySummary(result, source).sort()).toEqual([
@@ -53,13 +62,18 @@ describe('verifySummary', () => {
   });
 
   it('does not let 2025 ground the number 4', () => {
-    const flags = verifySummary({ summaries: { en: part('Four: 4') } }, { ...source, text: 'In 2025.', languages: ['en'] });
+    const flags = verifySummary(
+      { summaries: { en: part('Four: 4') } },
+      { ...source, text: 'In 2025.', languages: ['en'] },
+    );
 
     expect(flags).toContain('ungrounded_number:4');
   });
 
   it('flags a requested language that is missing or has no letters', () => {
-    const result = { summaries: { ar: part('الضحايا من 66 دولة.'), en: { title: '', summary: ' ', keyPoints: [] } } };
+    const result = {
+      summaries: { ar: part('الضحايا من 66 دولة.'), en: { title: '', summary: ' ', keyPoints: [] } },
+    };
 
     expect(verifySummary(result, { ...source, languages: ['ar', 'en', 'fr'] }).sort()).toEqual([
       'missing_language:en',
@@ -70,7 +84,11 @@ describe('verifySummary', () => {
   it('flags a part written mostly in the wrong script', () => {
     const result = {
       summaries: {
-        ar: { title: 'Interpol', summary: 'Interpol warns about trafficking.', keyPoints: ['A global crisis'] },
+        ar: {
+          title: 'Interpol',
+          summary: 'Interpol warns about trafficking.',
+          keyPoints: ['A global crisis'],
+        },
         en: { title: 'الإنتربول', summary: 'الإنتربول يحذر من الاتجار بالبشر.', keyPoints: [] },
       },
     };
@@ -79,7 +97,9 @@ describe('verifySummary', () => {
   });
 
   it('accepts an Arabic part that quotes a few Latin names', () => {
-    const result = { summaries: { ar: part('حذرت منظمة Interpol من أزمة عالمية تطال الضحايا في آسيا وأفريقيا.') } };
+    const result = {
+      summaries: { ar: part('حذرت منظمة Interpol من أزمة عالمية تطال الضحايا في آسيا وأفريقيا.') },
+    };
 
     expect(verifySummary(result, { ...source, languages: ['ar'] })).toEqual([]);
   });

@@ -35,7 +35,10 @@ describe('splitSentences', () => {
   it('does not split inside decimal numbers or domain names', () => {
     const text = 'Growth was 3.5 percent, according to example.com. Prices rose.';
 
-    expect(splitSentences(text)).toEqual(['Growth was 3.5 percent, according to example.com.', 'Prices rose.']);
+    expect(splitSentences(text)).toEqual([
+      'Growth was 3.5 percent, according to example.com.',
+      'Prices rose.',
+    ]);
   });
 
   it('ends a sentence at a full stop directly followed by an Arabic letter', () => {
