@@ -1,15 +1,30 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseApiConfig } from '../../lib/config/api.ts';
+import { cachedSecret } from '../../lib/config/secrets.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import type { ApiDeps } from './app.ts';
 
-/** Config and the one DocumentClient, created once per container. */
+/** Config and clients, created once per container. */
 export function defaultDeps(): ApiDeps {
   const config = parseApiConfig();
   const store = new DynamoSummaryStore({
     client: createDocumentClient(),
     tableName: config.tableName,
-    cursorSecret: config.cursorSecret,
+    cursorSecret:
+      'value' in config.cursorSecret
+        ? config.cursorSecret.value
+        : cursorSecretLoader(config.cursorSecret.secretArn),
   });
   return { store, corsAllowedOrigins: config.corsAllowedOrigins };
+}
+
+/** Read on the first list request (not at init): a `GET /summaries/{id}` cold start never pays for it. */
+function cursorSecretLoader(secretArn: string): () => Promise<string> {
+  const read = cachedSecret(new SecretsManagerClient({}), secretArn);
+  return async () => {
+    const value = await read();
+    if (!value || value.length < 16) throw new Error('The cursor secret is missing or too short.');
+    return value;
+  };
 }

@@ -6,13 +6,17 @@ import * as z from 'zod/mini';
  */
 const schema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1, 'TABLE_NAME is required')),
-  CURSOR_SECRET: z.string().check(z.minLength(16, 'CURSOR_SECRET must be at least 16 characters')),
+  CURSOR_SECRET: z.optional(
+    z.string().check(z.minLength(16, 'CURSOR_SECRET must be at least 16 characters')),
+  ),
+  CURSOR_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   CORS_ALLOWED_ORIGINS: z.optional(z.string()),
 });
 
 export interface ApiConfig {
   tableName: string;
-  cursorSecret: string;
+  /** The secret itself (local stack) or where to read it (AWS: Secrets Manager, never in the env). */
+  cursorSecret: { value: string } | { secretArn: string };
   /** Exact origins allowed to read the API from a browser; empty = no CORS headers. */
   corsAllowedOrigins: string[];
 }
@@ -28,7 +32,8 @@ export class ConfigError extends Error {
 export function parseApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   const parsed = schema.safeParse({
     TABLE_NAME: env.TABLE_NAME,
-    CURSOR_SECRET: env.CURSOR_SECRET,
+    CURSOR_SECRET: env.CURSOR_SECRET || undefined,
+    CURSOR_SECRET_ARN: env.CURSOR_SECRET_ARN || undefined,
     CORS_ALLOWED_ORIGINS: env.CORS_ALLOWED_ORIGINS,
   });
   if (!parsed.success) {
@@ -38,10 +43,13 @@ export function parseApiConfig(env: Record<string, string | undefined> = process
     });
     throw new ConfigError(`Invalid api configuration: ${problems.join('; ')}`);
   }
-  const { TABLE_NAME, CURSOR_SECRET, CORS_ALLOWED_ORIGINS } = parsed.data;
+  const { TABLE_NAME, CURSOR_SECRET, CURSOR_SECRET_ARN, CORS_ALLOWED_ORIGINS } = parsed.data;
+  if (!CURSOR_SECRET && !CURSOR_SECRET_ARN) {
+    throw new ConfigError('Invalid api configuration: CURSOR_SECRET or CURSOR_SECRET_ARN is required');
+  }
   return {
     tableName: TABLE_NAME,
-    cursorSecret: CURSOR_SECRET,
+    cursorSecret: CURSOR_SECRET ? { value: CURSOR_SECRET } : { secretArn: CURSOR_SECRET_ARN as string },
     corsAllowedOrigins: (CORS_ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())

@@ -29,8 +29,11 @@ import { chunkSortKey, compressText, decompressText, INLINE_TEXT_LIMIT, splitChu
 export interface SummaryStoreDeps {
   client: DynamoDBDocumentClient;
   tableName: string;
-  /** HMAC key for list cursors; only the API lists, so the ingest side may omit it. */
-  cursorSecret?: string;
+  /**
+   * HMAC key for list cursors, or a loader for it (read from Secrets Manager on first use).
+   * Only the API lists, so the ingest side may omit it.
+   */
+  cursorSecret?: string | (() => Promise<string>);
   clock?: () => Date;
 }
 
@@ -93,7 +96,7 @@ const isConditionFailure = (e: unknown): boolean =>
 export class DynamoSummaryStore implements IngestStore, SummaryReader {
   readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
-  readonly #cursorSecret: string | undefined;
+  readonly #cursorSecret: string | (() => Promise<string>) | undefined;
   readonly #clock: () => Date;
 
   constructor(deps: SummaryStoreDeps) {
@@ -414,7 +417,7 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
   }
 
   async list(query: ListQuery): Promise<ListPage> {
-    const secret = this.#cursorSecret;
+    const secret = typeof this.#cursorSecret === 'function' ? await this.#cursorSecret() : this.#cursorSecret;
     if (!secret) throw new Error('DynamoSummaryStore.list needs a cursorSecret');
     const fingerprint = JSON.stringify([query.key ?? null, query.status ?? null]);
     const start = query.cursor ? decodeCursor(secret, fingerprint, query.cursor) : null;

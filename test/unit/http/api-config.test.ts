@@ -10,14 +10,22 @@ describe('parseApiConfig', () => {
     });
     expect(config).toEqual({
       tableName: 'summaries',
-      cursorSecret: 's'.repeat(16),
+      cursorSecret: { value: 's'.repeat(16) },
       corsAllowedOrigins: ['https://a.example', 'https://b.example'],
     });
     expect(parseApiConfig({ TABLE_NAME: 't', CURSOR_SECRET: 's'.repeat(16) }).corsAllowedOrigins).toEqual([]);
   });
 
+  it('takes the cursor secret from Secrets Manager when only its ARN is given (AWS)', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:cursor-AbCdEf';
+    expect(parseApiConfig({ TABLE_NAME: 't', CURSOR_SECRET_ARN: arn }).cursorSecret).toEqual({
+      secretArn: arn,
+    });
+  });
+
   it('fails fast naming each missing or bad variable without echoing the secret', () => {
-    expect(() => parseApiConfig({})).toThrow(/TABLE_NAME.*CURSOR_SECRET/);
+    expect(() => parseApiConfig({})).toThrow(/TABLE_NAME/);
+    expect(() => parseApiConfig({ TABLE_NAME: 't' })).toThrow(/CURSOR_SECRET or CURSOR_SECRET_ARN/);
     expect(() => parseApiConfig({ TABLE_NAME: 't', CURSOR_SECRET: 'tooShortSecret' })).toThrow(ConfigError);
     try {
       parseApiConfig({ TABLE_NAME: 't', CURSOR_SECRET: 'tooShortSecret' });
