@@ -1,0 +1,144 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULT_OPENAI_MODEL, DEFAULT_SUMMARY_LANGUAGES } from '../context.ts';
+import { HouseFunction, repoPath } from '../lambda-defaults.ts';
+import { acknowledgeGrantWildcards } from './nag.ts';
+
+export interface IngestionProps {
+  readonly bucket: s3.Bucket;
+  readonly table: dynamodb.Table;
+  /** Holds the OpenAI API key (a plain string); read once per container. */
+  readonly openAiSecret: secretsmanager.ISecret;
+  /** Receives before a message moves to the dead-letter queue. @default 3 */
+  readonly maxReceiveCount?: number;
+  /** Concurrent invocations the event source may run (caps LLM spend and rate). @default 5 */
+  readonly maxConcurrency?: number;
+  /** Messages per invocation; small, because one article can take minutes. @default 5 */
+  readonly batchSize?: number;
+  /** Function timeout, sized for a map-reduce run of several LLM calls. @default Duration.minutes(5) */
+  readonly timeout?: Duration;
+  /** Only keys under this prefix are ingested. @default - every key */
+  readonly prefix?: string;
+  /** Only keys with this suffix are ingested. @default - every key */
+  readonly suffix?: string;
+  /** @default 'gpt-4o-mini' */
+  readonly openAiModel?: string;
+  /** OpenAI-compatible endpoint. @default - not set: the SDK's default endpoint */
+  readonly openAiBaseUrl?: string;
+  /** @default 'ar,en' */
+  readonly summaryLanguages?: string;
+  /** Largest upload processed, checked before download. @default 10 MiB */
+  readonly maxArticleBytes?: number;
+  /** Largest extracted text processed. @default 2_000_000 */
+  readonly maxTextChars?: number;
+  /** LLM calls one article may cost (map + reduce). @default 40 */
+  readonly maxLlmCallsPerArticle?: number;
+  /** Handler module. @default functions/ingest/handler.ts */
+  readonly entry?: string;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Applied to the function's log group. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * S3 notifications → SQS (with a dead-letter queue) → the ingest function, with the grants the
+ * pipeline needs and nothing more.
+ */
+export class Ingestion extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly function: NodejsFunction;
+  /** Receives before the dead-letter queue, as configured on the queue (and told to the handler). */
+  readonly maxReceiveCount: number;
+
+  constructor(scope: Construct, id: string, props: IngestionProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.minutes(5);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Longer than the source queue's retention: SQS keeps a message's original enqueue time
+      // when it moves it to the DLQ, so a shorter DLQ retention would drop it early.
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.queue = new sqs.Queue(this, 'Queue', {
+      // SSE-SQS, not SSE-KMS: S3 can publish to it without a customer key policy.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // AWS's guidance for Lambda event sources: at least 6 × the function timeout, so a batch
+      // retried by the poller is not redelivered while still running.
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
+    });
+    this.maxReceiveCount = this.queue.deadLetterQueue?.maxReceiveCount ?? 3;
+
+    const house = new HouseFunction(this, 'Ingest', {
+      entry: props.entry ?? repoPath('functions/ingest/handler.ts'),
+      description: 'Summarises articles uploaded to the bucket (S3 events via SQS)',
+      serviceName: 'khulasa-ingest',
+      timeout,
+      memorySize: 1024,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        QUEUE_URL: this.queue.queueUrl,
+        MAX_RECEIVE_COUNT: String(this.maxReceiveCount),
+        // Explicit: a missing key must be an alarmed failure, never a silent extractive fall-back.
+        LLM_PROVIDER: 'openai',
+        OPENAI_API_KEY_SECRET_ARN: props.openAiSecret.secretArn,
+        OPENAI_MODEL: props.openAiModel ?? DEFAULT_OPENAI_MODEL,
+        ...(props.openAiBaseUrl === undefined ? {} : { OPENAI_BASE_URL: props.openAiBaseUrl }),
+        SUMMARY_LANGUAGES: props.summaryLanguages ?? DEFAULT_SUMMARY_LANGUAGES,
+        MAX_ARTICLE_BYTES: String(props.maxArticleBytes ?? 10 * 1024 * 1024),
+        MAX_TEXT_CHARS: String(props.maxTextChars ?? 2_000_000),
+        MAX_LLM_CALLS_PER_ARTICLE: String(props.maxLlmCallsPerArticle ?? 40),
+        // The claim lease equals the timeout: after it, the run is certainly over.
+        LEASE_SECONDS: String(timeout.toSeconds()),
+      },
+    });
+    this.function = house.function;
+
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: props.batchSize ?? 5,
+        maxConcurrency: props.maxConcurrency ?? 5,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const filters: s3.NotificationKeyFilter[] =
+      props.prefix === undefined && props.suffix === undefined
+        ? []
+        : [
+            {
+              ...(props.prefix === undefined ? {} : { prefix: props.prefix }),
+              ...(props.suffix === undefined ? {} : { suffix: props.suffix }),
+            },
+          ];
+    const destination = new SqsDestination(this.queue);
+    props.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, ...filters);
+    props.bucket.addEventNotification(s3.EventType.OBJECT_REMOVED, destination, ...filters);
+
+    // HeadObject needs s3:ListBucket to answer 404 (not 403) for a deleted article.
+    props.bucket.grantRead(this.function);
+    props.table.grantReadWriteData(this.function);
+    // The handler backs off transient failures by pushing the message's visibility out.
+    this.queue.grant(this.function, 'sqs:ChangeMessageVisibility');
+    props.openAiSecret.grantRead(this.function);
+
+    acknowledgeGrantWildcards(house.role, { bucket: props.bucket, table: props.table });
+  }
+}

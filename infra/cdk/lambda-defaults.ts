@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The repository root: entries and the lock file are resolved from here, not from the cwd. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Absolute path of a file in the repository. */
+export const repoPath = (relative: string): string => path.join(REPO_ROOT, relative);
+
+/** Node.js 24 on Lambda; spelled out when this aws-cdk-lib predates the constant. */
+export const NODE_RUNTIME: lambda.Runtime =
+  lambda.Runtime.NODEJS_24_X ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS);
+
+/**
+ * ESM bundles still contain CommonJS dependencies that call `require` for Node built-ins; an ESM
+ * module has no `require`, so define one. The import is aliased so it cannot clash with a
+ * bundled module's own `createRequire` import.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __khulasaCreateRequire } from 'node:module'; const require = __khulasaCreateRequire(import.meta.url);";
+
+export interface HouseFunctionProps {
+  /** Absolute path of the handler module (it must export `handler`). */
+  readonly entry: string;
+  /** Shown in the Lambda console. */
+  readonly description: string;
+  /** Also the ingest claim lease, so size it for the slowest legitimate run. */
+  readonly timeout: Duration;
+  /** Handler configuration (the env contract); `POWERTOOLS_SERVICE_NAME` and `LOG_LEVEL` are added. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Powertools service name, also the log group's purpose. */
+  readonly serviceName: string;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 'INFO' */
+  readonly logLevel?: string;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** Applied to the log group. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The house Lambda function: Node.js 24 on arm64, an ESM bundle built by the local esbuild
+ * (never Docker), its own log group with retention, and a role that may write only to that log
+ * group (no AWS managed policy).
+ */
+export class HouseFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    // An explicit role instead of AWSLambdaBasicExecutionRole: that managed policy lets the
+    // function write to every log group in the account.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.serviceName} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: NODE_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: repoPath('package-lock.json'),
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        LOG_LEVEL: props.logLevel ?? 'INFO',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        // A .map file beside the bundle for decoding stack traces offline; no sources inside
+        // (smaller artifact) and no --enable-source-maps, which slows every cold start and
+        // every stack trace.
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        // Bundle our pinned SDK instead of the runtime's: the versions we test are the ones that
+        // run, and the artifact loads on its own (the bundling test imports it in plain Node).
+        bundleAwsSDK: true,
+      },
+    });
+  }
+}
