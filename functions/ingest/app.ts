@@ -51,6 +51,10 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
   };
 
   return middy(async (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, recordHandler, processor as BatchProcessor, { context }),
+    processPartialResponse(event, recordHandler, processor as BatchProcessor, {
+      context,
+      // Report every failed record instead of throwing: the queue retries exactly those.
+      throwOnFullBatchFailure: false,
+    }),
   );
 }

@@ -36,6 +36,8 @@ const IngestEnvSchema = z.object({
   MAX_LLM_CALLS_PER_ARTICLE: positiveInt.default(40),
   MAX_RECEIVE_COUNT: positiveInt,
   LEASE_SECONDS: positiveInt.default(300),
+  /** How long an upload waits in-process for a twin upload of the same content to be summarised. */
+  CONTENT_WAIT_SECONDS: z.coerce.number().min(0).max(900).default(20),
   QUEUE_URL: optionalString,
   /** Path-style S3 URLs: needed by S3-compatible servers on a bare host:port (the local stack). */
   S3_FORCE_PATH_STYLE: z
@@ -81,6 +83,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
     maxTextChars: e.MAX_TEXT_CHARS,
     maxReceiveCount: e.MAX_RECEIVE_COUNT,
     leaseMs: e.LEASE_SECONDS * 1000,
+    contentWaitMs: e.CONTENT_WAIT_SECONDS * 1000,
     queueUrl: e.QUEUE_URL,
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
   } as const;

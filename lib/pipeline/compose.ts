@@ -59,6 +59,7 @@ export function createIngestArticle(config: IngestConfig, clients: IngestClients
       maxArticleBytes: config.maxArticleBytes,
       maxTextChars: config.maxTextChars,
       leaseMs: config.leaseMs,
+      contentWaitMs: config.contentWaitMs,
     },
   );
 }

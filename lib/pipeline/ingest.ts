@@ -9,10 +9,10 @@ import {
 import type { ObjectEvent } from '../events/s3-notification.ts';
 import { isClaimLostError } from '../store/errors.ts';
 import { recordId } from '../store/id.ts';
-import type { ArticleInfo, SourceInfo } from '../store/record.ts';
-import type { Summariser } from '../summarise/port.ts';
+import type { ArticleInfo, SourceInfo, SummaryRecord } from '../store/record.ts';
+import type { Summariser, SummaryResult } from '../summarise/port.ts';
 import { type PreparedArticle, prepareArticle } from '../text/prepare.ts';
-import type { IngestStore, ObjectSource } from './ports.ts';
+import type { IngestStore, ObjectSource, ReuseQuery } from './ports.ts';
 
 export interface IngestSettings {
   languages: readonly string[];
@@ -20,6 +20,8 @@ export interface IngestSettings {
   maxTextChars: number;
   /** How long a claim is held: the function timeout, so a crashed attempt frees the key. */
   leaseMs: number;
+  /** How long to wait for another upload of the same content before retrying later. */
+  contentWaitMs: number;
 }
 
 export interface IngestDeps {
@@ -57,6 +59,20 @@ export class RetryLaterError extends Error {
     this.name = 'RetryLaterError';
     this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+}
+
+const CONTENT_POLL_MS = 500;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function reusedResult(record: SummaryRecord): SummaryResult {
+  return {
+    summaries: record.summaries,
+    entities: record.entities,
+    topics: record.topics,
+    flags: record.quality.flags,
+    model: record.model as SummaryResult['model'],
+    usage: { inputTokens: 0, outputTokens: 0, llmCalls: 0 },
+  };
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
@@ -146,54 +162,88 @@ export class IngestArticle {
   ): Promise<IngestOutcome> {
     const { summariser, store } = this.deps;
     const contentHash = sha256(prepared.text);
-    const reusable = await store.findReusable({
+    const reuse: ReuseQuery = {
       contentHash,
       provider: summariser.provider,
       model: summariser.modelName,
       promptVersion: summariser.promptVersion,
       languages: this.settings.languages,
-    });
+    };
+    const work = { article, contentHash, text: prepared.text, languages: this.settings.languages };
 
-    if (reusable?.model && reusable.usage) {
+    const lease = await this.reuseOrLease(reuse, attempt);
+    if (lease.status === 'reuse') {
+      const { record } = lease;
       await store.complete(
         id,
         attempt.messageId,
-        {
-          article,
-          contentHash,
-          text: prepared.text,
-          reusedFrom: reusable.id,
-          languages: this.settings.languages,
-          result: {
-            summaries: reusable.summaries,
-            entities: reusable.entities,
-            topics: reusable.topics,
-            flags: reusable.quality.flags,
-            model: reusable.model,
-            usage: { inputTokens: 0, outputTokens: 0, llmCalls: 0 },
-          },
-        },
+        { ...work, reusedFrom: record.id, result: reusedResult(record) },
         this.now(),
       );
-      return { status: 'done', id, reusedFrom: reusable.id, llmCalls: 0 };
+      return { status: 'done', id, reusedFrom: record.id, llmCalls: 0 };
     }
 
-    const result = await summariser.summarise({
-      text: prepared.body,
-      title: prepared.title,
-      language: prepared.language,
-      publishedAt: prepared.publishedAt,
-      outlet: prepared.outlet,
-      languages: this.settings.languages,
-      ...(attempt.deadline === undefined ? {} : { deadline: attempt.deadline }),
-    });
-    await store.complete(
+    let result: SummaryResult;
+    if (lease.status === 'paid') {
+      result = lease.result;
+    } else {
+      try {
+        result = await summariser.summarise({
+          text: prepared.body,
+          title: prepared.title,
+          language: prepared.language,
+          publishedAt: prepared.publishedAt,
+          outlet: prepared.outlet,
+          languages: this.settings.languages,
+          ...(attempt.deadline === undefined ? {} : { deadline: attempt.deadline }),
+        });
+      } catch (e: unknown) {
+        await store.endContentWork(reuse, attempt.messageId).catch(() => undefined);
+        throw e;
+      }
+      // Kept before the record write: if that write fails, the retry copies this instead of paying again.
+      await store.savePaidResult(reuse, attempt.messageId, result);
+    }
+    await store.complete(id, attempt.messageId, { ...work, result, reusedFrom: null }, this.now());
+    return {
+      status: 'done',
       id,
-      attempt.messageId,
-      { article, result, contentHash, text: prepared.text, reusedFrom: null, languages: this.settings.languages },
-      this.now(),
+      reusedFrom: null,
+      llmCalls: lease.status === 'paid' ? 0 : result.usage.llmCalls,
+    };
+  }
+
+  /**
+   * A finished summary of the same content, waiting a little while another upload of it is being
+   * summarised (single flight: the same content under many keys at once is paid for once).
+   */
+  private async reuseOrLease(
+    reuse: ReuseQuery,
+    attempt: Attempt,
+  ): Promise<
+    | { status: 'reuse'; record: SummaryRecord }
+    | { status: 'acquired' }
+    | { status: 'paid'; result: SummaryResult }
+  > {
+    const { store } = this.deps;
+    const waitUntil = Math.min(
+      Date.now() + this.settings.contentWaitMs,
+      attempt.deadline ?? Number.POSITIVE_INFINITY,
     );
-    return { status: 'done', id, reusedFrom: null, llmCalls: result.usage.llmCalls };
+    for (;;) {
+      const reusable = await store.findReusable(reuse);
+      if (reusable?.model && reusable.usage) return { status: 'reuse', record: reusable };
+      const lease = await store.beginContentWork(reuse, attempt.messageId, this.settings.leaseMs, this.now());
+      if (lease.status !== 'busy') return lease;
+      if (Date.now() >= waitUntil) {
+        // On the last try, pay rather than fail: an upload is never lost to a slow twin.
+        if (attempt.isLastAttempt) return { status: 'acquired' };
+        throw new RetryLaterError('The same content is being summarised for another upload.', {
+          retryAfterSeconds: 5,
+        });
+      }
+      await sleep(CONTENT_POLL_MS);
+    }
   }
 
   /** The one place failures become outcomes. */

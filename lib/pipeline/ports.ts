@@ -55,6 +55,23 @@ export interface CompletedWork {
   languages: readonly string[];
 }
 
+/** What makes two summaries interchangeable: same normalised text and same summary settings. */
+export interface ReuseQuery {
+  contentHash: string;
+  provider: string;
+  model: string;
+  promptVersion: string;
+  languages: readonly string[];
+}
+
+/** Single flight per content: who may pay for summarising this content right now. */
+export type ContentWork =
+  | { status: 'acquired' }
+  /** Another upload of the same content holds the lease: wait for its result. */
+  | { status: 'busy' }
+  /** An earlier attempt paid for this result but did not get to write the record. */
+  | { status: 'paid'; result: SummaryResult };
+
 /** The store port the ingest use case needs; the DynamoDB repository implements it. */
 export interface IngestStore {
   claim(request: ClaimRequest): Promise<ClaimOutcome>;
@@ -71,11 +88,11 @@ export interface IngestStore {
   /** `ObjectRemoved`: make the record a tombstone unless a newer event already wrote it. */
   tombstone(id: string, source: SourceInfo, sequencer: string | null, now: Date): Promise<boolean>;
   /** A `done` record with the same content hash and summary settings, to copy instead of paying again. */
-  findReusable(query: {
-    contentHash: string;
-    provider: string;
-    model: string;
-    promptVersion: string;
-    languages: readonly string[];
-  }): Promise<SummaryRecord | null>;
+  findReusable(query: ReuseQuery): Promise<SummaryRecord | null>;
+  /** Take (or renew) the lease on summarising this content; `owner` is the claim owner. */
+  beginContentWork(query: ReuseQuery, owner: string, leaseMs: number, now: Date): Promise<ContentWork>;
+  /** Keep a paid result before the record is written, so a failed write never pays twice. */
+  savePaidResult(query: ReuseQuery, owner: string, result: SummaryResult): Promise<void>;
+  /** Give the lease up after a failure, so a waiting upload of the same content can try. */
+  endContentWork(query: ReuseQuery, owner: string): Promise<void>;
 }

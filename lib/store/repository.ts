@@ -10,7 +10,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ErrorCode } from '../errors.ts';
-import type { ClaimOutcome, ClaimRequest, CompletedWork, IngestStore } from '../pipeline/ports.ts';
+import type {
+  ClaimOutcome,
+  ClaimRequest,
+  CompletedWork,
+  ContentWork,
+  IngestStore,
+  ReuseQuery,
+} from '../pipeline/ports.ts';
+import type { SummaryResult } from '../summarise/port.ts';
 import { decideClaim } from './claim-rules.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ClaimLostError } from './errors.ts';
@@ -342,13 +350,7 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
     return false;
   }
 
-  async findReusable(query: {
-    contentHash: string;
-    provider: string;
-    model: string;
-    promptVersion: string;
-    languages: readonly string[];
-  }): Promise<SummaryRecord | null> {
+  async findReusable(query: ReuseQuery): Promise<SummaryRecord | null> {
     const pointer = await this.#client.send(
       new GetCommand({ TableName: this.#table, Key: { pk: reusePointerKey(query), sk: 'content' } }),
     );
@@ -367,6 +369,66 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
       return null;
     }
     return toRecord(item);
+  }
+
+  /**
+   * The reuse pointer item doubles as the content's lease while nobody has finished it yet:
+   * one conditional write decides who pays; `complete` later overwrites it with the pointer.
+   */
+  async beginContentWork(query: ReuseQuery, owner: string, leaseMs: number, now: Date): Promise<ContentWork> {
+    const key = { pk: reusePointerKey(query), sk: 'content' };
+    const current = await this.#client.send(
+      new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
+    );
+    const paid = current.Item?.paidResult as SummaryResult | undefined;
+    if (paid) return { status: 'paid', result: paid };
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...key,
+            contentHash: query.contentHash,
+            leaseOwner: owner,
+            leaseUntil: now.getTime() + leaseMs,
+          },
+          ConditionExpression: 'attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner',
+          ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner },
+        }),
+      );
+      return { status: 'acquired' };
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return { status: 'busy' };
+      throw e;
+    }
+  }
+
+  async savePaidResult(query: ReuseQuery, owner: string, result: SummaryResult): Promise<void> {
+    // Unconditional: a result paid for this exact content and settings is valid whoever holds the lease.
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { pk: reusePointerKey(query), sk: 'content' },
+        UpdateExpression: 'SET paidResult = :r, paidBy = :owner, contentHash = :hash',
+        ExpressionAttributeValues: { ':r': result, ':owner': owner, ':hash': query.contentHash },
+      }),
+    );
+  }
+
+  async endContentWork(query: ReuseQuery, owner: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: { pk: reusePointerKey(query), sk: 'content' },
+          ConditionExpression: 'leaseOwner = :owner AND attribute_not_exists(paidResult)',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (e: unknown) {
+      // Someone else holds it now, or it already points at a finished record: nothing to release.
+      if (!isConditionFailure(e)) throw e;
+    }
   }
 
   // ─── read side (API) ────────────────────────────────────────────────────────

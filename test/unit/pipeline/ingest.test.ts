@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { LlmUnavailableError } from '../../../lib/errors.ts';
 import type { ObjectEvent } from '../../../lib/events/s3-notification.ts';
 import { type Attempt, IngestArticle, RetryLaterError } from '../../../lib/pipeline/ingest.ts';
-import type { ClaimOutcome, ClaimRequest, IngestStore, ObjectSource } from '../../../lib/pipeline/ports.ts';
+import type {
+  ClaimOutcome,
+  ClaimRequest,
+  ContentWork,
+  IngestStore,
+  ObjectSource,
+  ReuseQuery,
+} from '../../../lib/pipeline/ports.ts';
 import { recordId } from '../../../lib/store/id.ts';
 import type { SummaryRecord } from '../../../lib/store/record.ts';
 import type { Summariser, SummaryRequest, SummaryResult } from '../../../lib/summarise/port.ts';
@@ -34,6 +41,10 @@ class FakeStore implements IngestStore {
   tombstones: string[] = [];
   claimOutcome: ClaimOutcome | null = null;
   reusable: SummaryRecord | null = null;
+  /** What beginContentWork answers, in order; then `acquired`. */
+  leases: ContentWork[] = [];
+  paid: SummaryResult[] = [];
+  released: string[] = [];
 
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     this.claims.push(request);
@@ -52,6 +63,15 @@ class FakeStore implements IngestStore {
   }
   async findReusable() {
     return this.reusable;
+  }
+  async beginContentWork(): Promise<ContentWork> {
+    return this.leases.shift() ?? { status: 'acquired' };
+  }
+  async savePaidResult(_q: ReuseQuery, _owner: string, result: SummaryResult) {
+    this.paid.push(result);
+  }
+  async endContentWork(_q: ReuseQuery, owner: string) {
+    this.released.push(owner);
   }
 }
 
@@ -102,7 +122,7 @@ function setup(objects: Record<string, string | Uint8Array>, maxArticleBytes = 1
   const summariser = new FakeSummariser();
   const ingest = new IngestArticle(
     { source, store, summariser },
-    { languages: ['ar', 'en'], maxArticleBytes, maxTextChars: 10_000, leaseMs: 60_000 },
+    { languages: ['ar', 'en'], maxArticleBytes, maxTextChars: 10_000, leaseMs: 60_000, contentWaitMs: 1_000 },
   );
   return { source, store, summariser, ingest };
 }
@@ -239,5 +259,79 @@ describe('IngestArticle when a newer event took the record over', () => {
 
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'superseded' });
     expect(store.failed).toHaveLength(0);
+  });
+});
+
+describe('IngestArticle paying once per content', () => {
+  it('keeps the paid result before writing the record', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+
+    await ingest.handle(event('a.txt'), attempt());
+
+    expect(store.paid).toHaveLength(1);
+    expect(store.paid[0]).toEqual(store.completed[0]?.result);
+    expect(summariser.requests).toHaveLength(1);
+  });
+
+  it('completes from a result an earlier attempt paid for, without calling the LLM again', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+    const paid = await new FakeSummariser().summarise({
+      text: 'x',
+      title: null,
+      language: 'ar',
+      publishedAt: null,
+      outlet: null,
+      languages: ['ar'],
+    });
+    store.leases = [{ status: 'paid', result: paid }];
+
+    const outcome = await ingest.handle(event('a.txt'), attempt({ receiveCount: 2 }));
+
+    expect(outcome).toMatchObject({ status: 'done', llmCalls: 0 });
+    expect(summariser.requests).toHaveLength(0);
+    expect(store.completed[0]?.result).toEqual(paid);
+  });
+
+  it('waits for a twin upload of the same content and copies its summary', async () => {
+    const { ingest, store, summariser } = setup({ 'twin.txt': 'عنوان\nنص' });
+    store.leases = [{ status: 'busy' }];
+    const original = {
+      id: 'first-upload',
+      summaries: { ar: { title: 't', summary: 's', keyPoints: [] } },
+      entities: [],
+      topics: [],
+      quality: { flags: [] },
+      model: { provider: 'openai', name: 'test-model', promptVersion: 'p1' },
+      usage: { inputTokens: 1, outputTokens: 1, llmCalls: 1, reusedFrom: null },
+    } as unknown as SummaryRecord;
+    setTimeout(() => {
+      store.reusable = original;
+    }, 100);
+
+    const outcome = await ingest.handle(event('twin.txt'), attempt());
+
+    expect(outcome).toMatchObject({ status: 'done', reusedFrom: 'first-upload', llmCalls: 0 });
+    expect(summariser.requests).toHaveLength(0);
+  });
+
+  it('retries later when the twin is still busy after the wait, and pays on the last try', async () => {
+    const { ingest, store, summariser } = setup({ 'twin.txt': 'عنوان\nنص' });
+    store.leases = Array.from({ length: 10 }, () => ({ status: 'busy' }) as const);
+
+    await expect(ingest.handle(event('twin.txt'), attempt())).rejects.toBeInstanceOf(RetryLaterError);
+    expect(summariser.requests).toHaveLength(0);
+
+    store.leases = Array.from({ length: 10 }, () => ({ status: 'busy' }) as const);
+    const outcome = await ingest.handle(event('twin.txt'), attempt({ isLastAttempt: true, receiveCount: 3 }));
+    expect(outcome).toMatchObject({ status: 'done', llmCalls: 1 });
+  });
+
+  it('gives the content lease up when summarising fails', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+    summariser.failWith = new LlmUnavailableError('503');
+
+    await expect(ingest.handle(event('a.txt'), attempt())).rejects.toBeInstanceOf(RetryLaterError);
+
+    expect(store.released).toEqual(['m-1']);
   });
 });
