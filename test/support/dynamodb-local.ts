@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalDynamo } from '../../infra/local/dynamodb.ts';
@@ -29,7 +30,8 @@ export async function startDynamoDbLocal(tableName: string): Promise<LocalDynamo
       '-port',
       String(port),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // It writes a metadata file into its working directory even in memory: keep it out of the repo.
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: tmpdir() },
   );
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
