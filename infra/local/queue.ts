@@ -40,6 +40,27 @@ export interface LocalQueueOptions {
   onDeadLetter?: (message: QueueMessage) => void;
 }
 
+const INBOX_POLL_MS = 1_000;
+
+/** A message handed to a running local stack by another process. */
+export interface InboxMessage {
+  body: string;
+  messageAttributes?: SQSMessageAttributes;
+}
+
+/**
+ * Queue a message for the local stack from another process (the CLI's `redrive`/`reprocess`):
+ * written atomically into `<dataDir>/inbox/`, picked up within a second by the running stack,
+ * or at its next start.
+ */
+export async function dropIntoInbox(dataDir: string, message: InboxMessage): Promise<void> {
+  const inbox = join(dataDir, 'inbox');
+  await mkdir(inbox, { recursive: true });
+  const name = `${Date.now().toString().padStart(15, '0')}-${randomUUID()}`;
+  await writeFile(join(inbox, `${name}.tmp`), JSON.stringify(message));
+  await rename(join(inbox, `${name}.tmp`), join(inbox, `${name}.json`));
+}
+
 const ARN = (region: string) => `arn:aws:sqs:${region}:000000000000:khulasa-local-ingest`;
 
 export class LocalQueue {
@@ -55,6 +76,8 @@ export class LocalQueue {
   private readonly active = new Set<Promise<void>>();
   private readonly idleWaiters: Array<() => void> = [];
   private directories: Promise<void> | null = null;
+  private inboxTimer: NodeJS.Timeout | null = null;
+  private draining = false;
 
   constructor(options: LocalQueueOptions) {
     this.opts = { batchSize: 5, concurrency: 4, functionTimeoutMs: 300_000, region: 'us-east-1', ...options };
@@ -82,14 +105,42 @@ export class LocalQueue {
     }
     this.stopped = false;
     this.schedule(0);
+    await this.drainInbox();
+    this.inboxTimer = setInterval(() => void this.drainInbox(), INBOX_POLL_MS);
+    this.inboxTimer.unref();
   }
 
   /** Stop taking new batches and wait for the ones in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.inboxTimer) clearInterval(this.inboxTimer);
     this.timer = null;
+    this.inboxTimer = null;
     await Promise.allSettled([...this.active]);
+  }
+
+  /** Messages other processes (`redrive`, `reprocess`) dropped into `<dir>/inbox/` join the queue. */
+  private async drainInbox(): Promise<void> {
+    if (this.draining || this.stopped) return;
+    this.draining = true;
+    try {
+      const inbox = join(this.opts.directory, 'inbox');
+      const names = await readdir(inbox).catch(() => [] as string[]);
+      for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+        const file = join(inbox, name);
+        try {
+          const dropped = JSON.parse(await readFile(file, 'utf8')) as InboxMessage;
+          await this.send(dropped.body, dropped.messageAttributes ?? {});
+        } catch {
+          await rename(file, join(this.deadLetterDir, `unreadable-${name}`)).catch(() => undefined);
+          continue;
+        }
+        await rm(file, { force: true });
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   async send(body: string, messageAttributes: SQSMessageAttributes = {}): Promise<string> {

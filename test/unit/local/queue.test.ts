@@ -145,3 +145,32 @@ describe('LocalQueue', () => {
     expect(counts).toEqual([`${id}:2`]);
   });
 });
+
+describe('LocalQueue inbox', () => {
+  it('delivers a message another process dropped into the inbox, with its attributes', async () => {
+    const { dropIntoInbox } = await import('../../../infra/local/queue.ts');
+    const seen: SQSEvent[] = [];
+    const queue = new LocalQueue({
+      directory: dir,
+      maxReceiveCount: 3,
+      retryDelaysSeconds: [0],
+      handler: async (event) => {
+        seen.push(event);
+        return ok();
+      },
+    });
+    await queue.start();
+
+    await dropIntoInbox(dir, {
+      body: '{"Records":[]}',
+      messageAttributes: { force: { dataType: 'String', stringValue: 'true' } },
+    });
+    for (let i = 0; i < 40 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await queue.whenIdle();
+    await queue.stop();
+
+    expect(seen[0]?.Records[0]?.body).toBe('{"Records":[]}');
+    expect(seen[0]?.Records[0]?.messageAttributes.force?.stringValue).toBe('true');
+    expect(await readdir(join(dir, 'inbox'))).toEqual([]);
+  });
+});
