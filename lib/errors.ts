@@ -22,13 +22,31 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** Tokens and calls already paid for when a failure happens (summed over every LLM call of the article). */
+export interface LlmUsage {
+  inputTokens: number;
+  outputTokens: number;
+  llmCalls: number;
+}
+
+interface ErrorOptions {
+  cause?: unknown;
+  usage?: LlmUsage;
+}
+
 /** A problem with one article that retrying cannot fix: it ends the record as `failed`. */
 export class ArticleError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  /**
+   * What the LLM calls before this failure cost, so the record can carry it. Set by the summariser
+   * when it gives up after paid calls (refused, truncated, invalid output); absent otherwise.
+   */
+  usage: LlmUsage | undefined;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ArticleError';
     this.code = code;
+    this.usage = options?.usage;
   }
 }
 
@@ -89,22 +107,22 @@ export class SourceChangedError extends ArticleError {
 }
 
 export class LlmRefusedError extends ArticleError {
-  constructor(message = 'The model refused to summarise this article.') {
-    super('llm_refused', message);
+  constructor(message = 'The model refused to summarise this article.', options?: ErrorOptions) {
+    super('llm_refused', message, options);
     this.name = 'LlmRefusedError';
   }
 }
 
 export class LlmTruncatedError extends ArticleError {
-  constructor(message = 'The model answer was cut off before it was complete.') {
-    super('llm_truncated', message);
+  constructor(message = 'The model answer was cut off before it was complete.', options?: ErrorOptions) {
+    super('llm_truncated', message, options);
     this.name = 'LlmTruncatedError';
   }
 }
 
 export class LlmInvalidOutputError extends ArticleError {
-  constructor(message = 'The model answer did not match the summary schema.') {
-    super('llm_invalid_output', message);
+  constructor(message = 'The model answer did not match the summary schema.', options?: ErrorOptions) {
+    super('llm_invalid_output', message, options);
     this.name = 'LlmInvalidOutputError';
   }
 }
@@ -117,16 +135,19 @@ export class TransientError extends Error {
   readonly code: ErrorCode;
   /** Seconds the caller asked us to wait (e.g. an LLM `retry-after`), when known. */
   readonly retryAfterSeconds: number | undefined;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+  /** LLM calls already paid for before the failure (e.g. map calls before a timeout); see `ArticleError.usage`. */
+  usage: LlmUsage | undefined;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
     super(message, options);
     this.name = 'TransientError';
     this.code = code;
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.usage = options?.usage;
   }
 }
 
 export class LlmUnavailableError extends TransientError {
-  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(message: string, options?: ErrorOptions & { retryAfterSeconds?: number }) {
     super('llm_failed', message, options);
     this.name = 'LlmUnavailableError';
   }

@@ -14,6 +14,23 @@ export interface SummaryRequest {
   languages: readonly string[];
   /** Absolute epoch ms after which no LLM call may still be running (the Lambda deadline). */
   deadline?: number;
+  /**
+   * Where map-reduce keeps the notes of each chunk, so a long article that timed out resumes with
+   * the chunks still missing instead of paying for every chunk again. Optional: without it a retry
+   * starts over.
+   */
+  notes?: ChunkNotesCache;
+}
+
+/**
+ * Storage for map-reduce chunk notes (the pipeline keeps them with the claim). Keys are opaque,
+ * at most ~120 ASCII characters, and already include a hash of the chunk text, the model and the
+ * prompt version, so an entry is never reused for different input. Values are small JSON objects;
+ * the summariser validates what `get` returns and treats anything unexpected as a miss.
+ */
+export interface ChunkNotesCache {
+  get(key: string): Promise<unknown | null>;
+  put(key: string, value: unknown): Promise<void>;
 }
 
 export interface SummaryResult {

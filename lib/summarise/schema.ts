@@ -20,7 +20,7 @@ const languageSummarySchema = (language: string) => {
   const name = languageName(language);
   return z.object({
     title: z.string().describe(`Short headline in ${name}.`),
-    summary: z.string().describe(`3-5 sentences written natively in ${name}, not translated word for word.`),
+    summary: z.string().describe(`3-5 sentences in ${name}.`),
     keyPoints: z.array(z.string()).describe(`3-6 key points in ${name}, one short sentence each.`),
   });
 };
@@ -56,3 +56,15 @@ export function buildSummarySchema(languages: readonly string[]) {
 
 export type SummarySchema = ReturnType<typeof buildSummarySchema>;
 export type SummaryAnswer = z.infer<SummarySchema>;
+
+/**
+ * The map step's answer for one chunk of a long article (or for a group of notes being collapsed):
+ * key facts in the article's own language, kept small so that many of them fit one reduce call.
+ */
+export const notesSchema = z.object({
+  facts: z
+    .array(z.string())
+    .describe('Key facts, one short sentence each, with names and numbers as written.'),
+});
+
+export type NotesAnswer = z.infer<typeof notesSchema>;

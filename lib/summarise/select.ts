@@ -38,6 +38,11 @@ export interface SummariserConfig {
   model: string;
   timeoutMs: number;
   maxRetries: number;
+  /** `MAX_INPUT_TOKENS`; unset means `DEFAULT_MAX_INPUT_TOKENS`. */
+  maxInputTokens?: number | undefined;
+  /** `MAX_LLM_CALLS_PER_ARTICLE`; unset means `DEFAULT_MAX_CALLS_PER_ARTICLE`. */
+  maxCallsPerArticle?: number | undefined;
+  mapConcurrency?: number | undefined;
 }
 
 /**
@@ -72,5 +77,8 @@ export function selectSummariser(config: SummariserConfig): Summariser {
     model: config.model,
     timeoutMs: config.timeoutMs,
     maxRetries: config.maxRetries,
+    maxInputTokens: config.maxInputTokens,
+    maxCallsPerArticle: config.maxCallsPerArticle,
+    mapConcurrency: config.mapConcurrency,
   });
 }

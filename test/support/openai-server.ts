@@ -7,6 +7,7 @@
  * languages in the request's `response_format.json_schema` (so it works for any
  * `SUMMARY_LANGUAGES`), using the article's own sentences for the language the article is written
  * in (numbers stay grounded) and a fixed digit-free text otherwise (Arabic for `ar`, English else).
+ * A map-reduce notes request (`{ facts }` schema) gets the first sentences of its part as facts.
  *
  * ```ts
  * const llm = await startOpenAiTestServer();
@@ -28,7 +29,7 @@ export interface UsageSpec {
 }
 
 export type Behaviour =
-  /** Schema-valid summary derived from the article (the default). */
+  /** Schema-valid answer derived from the article: a summary, or notes for a map-reduce request (the default). */
   | { type: 'summary'; usage?: UsageSpec }
   /** `content` serialised as the assistant message's JSON content. */
   | { type: 'json'; content: unknown; finishReason?: string; usage?: UsageSpec }
@@ -124,12 +125,35 @@ export function requestedLanguages(body: ChatRequestBody): string[] {
   return Object.keys(summaries?.properties ?? {});
 }
 
-/** The article text the adapter sent: the `<article>` block of the last user message. */
+const DATA_BLOCK = /<article>\n?([\s\S]*?)\n?<\/article>/u;
+
+/**
+ * The text the adapter sent: the `<article>` block of the first user message that has one (a
+ * feedback follow-up adds user messages without a block), else the last user message.
+ */
 export function articleOf(body: ChatRequestBody): string {
-  const user = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
-  const content = typeof user?.content === 'string' ? user.content : '';
-  return /<article>\n?([\s\S]*?)\n?<\/article>/u.exec(content)?.[1] ?? content;
+  const users = (body.messages ?? [])
+    .filter((m) => m.role === 'user')
+    .map((m) => (typeof m.content === 'string' ? m.content : ''));
+  for (const content of users) {
+    const block = DATA_BLOCK.exec(content)?.[1];
+    if (block !== undefined) return block;
+  }
+  return users.at(-1) ?? '';
 }
+
+/** True when the request asks for map-reduce notes (`{ facts }`) rather than a summary. */
+export const isNotesRequest = (body: ChatRequestBody): boolean =>
+  body.response_format?.json_schema?.schema?.properties?.facts !== undefined;
+
+/** The default answer to a notes request: the first sentences of the part, so facts stay grounded. */
+export function defaultNotes(body: ChatRequestBody): Record<string, unknown> {
+  return { facts: splitSentences(articleOf(body)).slice(0, 3) };
+}
+
+/** The default answer for whichever schema the request carries. */
+export const defaultAnswer = (body: ChatRequestBody): Record<string, unknown> =>
+  isNotesRequest(body) ? defaultNotes(body) : defaultSummary(body);
 
 /** The default answer: a schema-valid summary for every requested language. */
 export function defaultSummary(body: ChatRequestBody): Record<string, unknown> {
@@ -225,7 +249,7 @@ export async function startOpenAiTestServer(
           behaviour.headers,
         );
       case 'summary': {
-        const content = JSON.stringify(defaultSummary(body));
+        const content = JSON.stringify(defaultAnswer(body));
         return sendJson(
           res,
           200,
@@ -255,7 +279,7 @@ export async function startOpenAiTestServer(
         return sendJson(res, 200, completion(body, message, 'stop', behaviour.usage, served));
       }
       case 'length': {
-        const cut = JSON.stringify(defaultSummary(body)).slice(0, 40);
+        const cut = JSON.stringify(defaultAnswer(body)).slice(0, 40);
         return sendJson(
           res,
           200,

@@ -1,7 +1,7 @@
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildMessages } from '../../../lib/summarise/prompt.ts';
-import { buildSummarySchema } from '../../../lib/summarise/schema.ts';
+import { buildSummarySchema, notesSchema } from '../../../lib/summarise/schema.ts';
 import { verifySummary } from '../../../lib/summarise/verify.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../../support/openai-server.ts';
 
@@ -49,6 +49,25 @@ describe('startOpenAiTestServer', () => {
     expect(Object.keys(answer.summaries).sort()).toEqual(['ar', 'de', 'en']);
     expect(answer.summaries.ar?.summary).toContain('66 دولة');
     expect(verifySummary(answer, request)).toEqual([]);
+  });
+
+  it('answers a map-reduce notes request with facts from the part it was sent', async () => {
+    server = await startOpenAiTestServer();
+    const body = JSON.stringify({
+      model: 'm',
+      messages: buildMessages(request),
+      response_format: zodResponseFormat(notesSchema, 'notes'),
+    });
+
+    const response = await post(server, body);
+    const json = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+    const answer = notesSchema.parse(JSON.parse(json.choices[0]?.message.content ?? ''));
+
+    expect(answer.facts).toEqual([
+      'حذر الإنتربول من أزمة عالمية.',
+      'الضحايا من 66 دولة.',
+      'ويضم 196 دولة عضوا.',
+    ]);
   });
 
   it('records every request and serves scripted behaviours in order, then the default', async () => {

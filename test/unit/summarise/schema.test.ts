@@ -1,6 +1,6 @@
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { describe, expect, it } from 'vitest';
-import { buildSummarySchema } from '../../../lib/summarise/schema.ts';
+import { buildSummarySchema, notesSchema } from '../../../lib/summarise/schema.ts';
 
 interface Node {
   type?: string;
@@ -55,7 +55,7 @@ describe('buildSummarySchema', () => {
       properties: Record<string, { description?: string }>;
     };
 
-    expect(ar.properties.summary?.description).toMatch(/3-5 sentences .*Arabic/);
+    expect(ar.properties.summary?.description).toMatch(/3-5 sentences in Arabic/);
     expect(ar.properties.keyPoints?.description).toMatch(/3-6 key points in Arabic/);
   });
 
@@ -69,5 +69,16 @@ describe('buildSummarySchema', () => {
   it('refuses an empty language list and malformed language codes', () => {
     expect(() => buildSummarySchema([])).toThrow(/language/);
     expect(() => buildSummarySchema(['ar', 'e n'])).toThrow(/Invalid summary language code/);
+  });
+});
+
+describe('notesSchema', () => {
+  it('is a strict json_schema holding only a list of facts', () => {
+    const format = zodResponseFormat(notesSchema, 'notes');
+
+    assertStrict(format.json_schema.schema as Node);
+    expect(Object.keys((format.json_schema.schema as Node).properties ?? {})).toEqual(['facts']);
+    expect(notesSchema.safeParse({ facts: ['حقيقة'] }).success).toBe(true);
+    expect(notesSchema.safeParse({ facts: 'حقيقة' }).success).toBe(false);
   });
 });

@@ -27,6 +27,45 @@ describe('extractNumbers', () => {
   it('reads ranges and lists as separate numbers', () => {
     expect(extractNumbers('2022-2025 and 1,2')).toEqual(['2022', '2025', '1', '2']);
   });
+
+  it('reads numbers glued to Arabic letters, percentages and Persian digits', () => {
+    expect(extractNumbers('و66دولة، بنسبة 12.5% و۱۲۰۰ و٪٣٠')).toEqual(['66', '12.5', '1200', '30']);
+  });
+});
+
+describe('grounding', () => {
+  const only = (summary: string, text: string) =>
+    verifySummary(
+      { summaries: { en: { title: 'Title', summary, keyPoints: [] } } },
+      { text, title: null, publishedAt: null, outlet: null, languages: ['en'] },
+    );
+
+  it('grounds a number written with other digits or separators than in the article', () => {
+    expect(only('It cost 1000 dollars, 2.5 percent.', 'بلغت الكلفة ١٬٠٠٠ دولار بنسبة ٢٫٥ بالمئة.')).toEqual(
+      [],
+    );
+    expect(only('It cost ١٬٠٠٠ dollars.', 'The cost was 1,000 dollars.')).toEqual([]);
+    expect(only('Some 1,200 people.', 'حضر ۱۲۰۰ شخص.')).toEqual([]);
+  });
+
+  it('does not ground a number by a longer number that contains its digits', () => {
+    expect(only('From 66 countries.', 'From 166 countries in 1966.')).toEqual(['ungrounded_number:66']);
+    expect(only('In 20 places.', 'In 2025.')).toEqual(['ungrounded_number:20']);
+  });
+
+  it('does not ground a decimal by its whole part, nor a whole number by a decimal', () => {
+    expect(only('Up 2.5 percent.', 'Up 2 percent.')).toEqual(['ungrounded_number:2.5']);
+    expect(only('Up 2 percent.', 'Up 2.5 percent.')).toEqual(['ungrounded_number:2']);
+  });
+
+  it('checks key points and titles as well as the summary', () => {
+    const flags = verifySummary(
+      { summaries: { en: { title: 'Top 10', summary: 'Fine.', keyPoints: ['About 77 people.'] } } },
+      { text: 'Nothing numeric.', title: null, publishedAt: null, outlet: null, languages: ['en'] },
+    );
+
+    expect(flags.sort()).toEqual(['ungrounded_number:10', 'ungrounded_number:77']);
+  });
 });
 
 describe('verifySummary', () => {
