@@ -33,3 +33,17 @@ describe('detectLanguage', () => {
     expect(detectLanguage('Привет мир')).toBeNull();
   });
 });
+
+describe('detectLanguage: Arabic-script languages', () => {
+  it('tells Persian from Arabic by its letters', () => {
+    expect(detectLanguage('من می‌خواهم این کتاب را بخوانم و یک پیام بنویسم')).toBe('fa');
+  });
+
+  it('tells Urdu from Persian by its letters', () => {
+    expect(detectLanguage('یہ ایک اچھی کتاب ہے اور میں اسے پڑھنا چاہتا ہوں')).toBe('ur');
+  });
+
+  it('keeps an Arabic text with a stray Persian letter Arabic', () => {
+    expect(detectLanguage('قال الرئیس إن المدينة الكبيرة تحتاج إلى مكتبة جديدة')).toBe('ar');
+  });
+});

@@ -30,7 +30,7 @@ describe('prepareArticle', () => {
       maxTextChars: 1000,
     });
     expect(prepared.title).toBe('عنوان الخبر');
-    expect(prepared.body).toBe('الفقرة الأولى من الخبر.\nالفقرة الثانية.');
+    expect(prepared.body).toBe('الفقرة الأولى من الخبر.\n\nالفقرة الثانية.');
     expect(prepared.language).toBe('ar');
     expect(prepared.wordCount).toBe(countWords(prepared.text));
   });

@@ -1,0 +1,144 @@
+/**
+ * Budget 4 (issue 8): decode + normalise + segment of a 5 MB Arabic UTF-8 file against the bare
+ * minimum over the same bytes — a fatal UTF-8 `TextDecoder` decode plus one `normalize('NFC')` —
+ * measured side by side in this process, medians of several runs after a warm-up.
+ *
+ * Run: `node bench/text-stages.ts` (pinned Node 24). Prints a table and one JSON line.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { decodeBytes } from '../lib/text/decode.ts';
+import { normaliseText } from '../lib/text/normalise.ts';
+import { segmentArticle } from '../lib/text/segment.ts';
+
+const TARGET_BYTES = 5 * 1024 * 1024;
+const RUNS = 11;
+const WARMUP = 2;
+const BUDGET = 10;
+
+const fixturePath = fileURLToPath(new URL('../../shared/fixtures/interpol-ar.txt', import.meta.url));
+const fixture = readFileSync(fixturePath, 'utf8');
+
+/** Realistic scraping noise, varied per copy so no run of the input is a verbatim repeat. */
+function vary(text: string, copy: number): string {
+  const lines = text.split('\n');
+  return lines
+    .map((line, i) => {
+      switch ((copy + i) % 6) {
+        case 0: // presentation forms: lam-alef ligature and isolated alef
+          return line.replace(/لا/g, '\uFEFB').replace(/ ا/g, ' \uFE8D');
+        case 1: // tatweel stretching and a hijri "هـ"
+          return line.replace(/الإنتربول/g, 'الإنتـــربول').replace(/ 2025/g, ' 1447 هـ 2025');
+        case 2: // bidi marks around numbers, as copied from web pages
+          return line.replace(/(\d+)/g, '\u200F$1\u200F');
+        case 3: // NBSP and double spaces
+          return line.replace(/ و/g, '\u00A0و').replace(/، /g, '،  ');
+        case 4: // CRLF line ending and a zero-width space
+          return `${line.replace(/ في /g, ' في\u200B ')}\r`;
+        default:
+          return line;
+      }
+    })
+    .join('\n');
+}
+
+function build(source: string): Uint8Array {
+  const parts: string[] = [];
+  let size = 0;
+  for (let copy = 0; size < TARGET_BYTES; copy += 1) {
+    const part = `${vary(source, copy)}\n\n`;
+    parts.push(part);
+    size += Buffer.byteLength(part);
+  }
+  return new TextEncoder().encode(parts.join(''));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function time(fn: () => unknown): number {
+  for (let i = 0; i < WARMUP; i += 1) fn();
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+interface Row {
+  input: string;
+  megabytes: number;
+  baselineMs: number;
+  decodeMs: number;
+  normaliseMs: number;
+  segmentMs: number;
+  stagesMs: number;
+  ratio: number;
+}
+
+/** Baseline and stages alternate run by run, so load from other processes hits both alike. */
+function sideBySide(
+  baseline: () => unknown,
+  stages: () => unknown,
+): { baselineMs: number; stagesMs: number } {
+  for (let i = 0; i < WARMUP; i += 1) {
+    baseline();
+    stages();
+  }
+  const base: number[] = [];
+  const staged: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    let start = performance.now();
+    baseline();
+    base.push(performance.now() - start);
+    start = performance.now();
+    stages();
+    staged.push(performance.now() - start);
+  }
+  return { baselineMs: median(base), stagesMs: median(staged) };
+}
+
+function measure(input: string, bytes: Uint8Array): Row {
+  const decoded = decodeBytes(bytes).text;
+  const normalised = normaliseText(decoded);
+  const decodeMs = time(() => decodeBytes(bytes));
+  const normaliseMs = time(() => normaliseText(decoded));
+  const segmentMs = time(() => segmentArticle(normalised));
+  const { baselineMs, stagesMs } = sideBySide(
+    () => new TextDecoder('utf-8', { fatal: true }).decode(bytes).normalize('NFC'),
+    () => segmentArticle(normaliseText(decodeBytes(bytes).text)),
+  );
+  return {
+    input,
+    megabytes: bytes.length / 1024 / 1024,
+    baselineMs,
+    decodeMs,
+    normaliseMs,
+    segmentMs,
+    stagesMs,
+    ratio: stagesMs / baselineMs,
+  };
+}
+
+// The fixture as scraped (main article + appended article, cut early by the segmenter), and one
+// long article without markers or source lines, which the segmenter has to walk to the end.
+const interpolOnly = fixture.split('\n').slice(0, 11).join('\n');
+const rows = [
+  measure('fixture repeated (cut after the first article)', build(fixture)),
+  measure('one long article (segmenter walks all of it)', build(interpolOnly)),
+];
+
+const fmt = (n: number): string => n.toFixed(1).padStart(8);
+console.log(
+  'input                                             MB   baseline   decode normalise  segment   stages  ratio',
+);
+for (const r of rows) {
+  console.log(
+    `${r.input.padEnd(48)} ${r.megabytes.toFixed(1)} ${fmt(r.baselineMs)} ${fmt(r.decodeMs)} ${fmt(r.normaliseMs)} ${fmt(r.segmentMs)} ${fmt(r.stagesMs)} ${r.ratio.toFixed(2).padStart(6)}x ${r.ratio <= BUDGET ? 'pass' : 'FAIL'} (budget ${BUDGET}x)`,
+  );
+}
+console.log(JSON.stringify({ budget: 'text-stages', limit: BUDGET, runs: RUNS, rows }));
