@@ -151,7 +151,11 @@ export class IngestArticle {
       versionId: source.versionId,
       ifMatch: source.etag,
     });
-    return prepareArticle(bytes, { maxTextChars: this.settings.maxTextChars });
+    return prepareArticle(bytes, {
+      maxTextChars: this.settings.maxTextChars,
+      contentType: source.contentType,
+      key: source.key,
+    });
   }
 
   private async summariseAndStore(

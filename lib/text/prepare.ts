@@ -1,12 +1,11 @@
 import { NoTextError, TooLongError } from '../errors.ts';
-import { decodeBytes } from './decode.ts';
-import { detectLanguage } from './language.ts';
+import { extractDocument } from './extract/index.ts';
 import { countWords, normaliseText } from './normalise.ts';
 import { segmentArticle } from './segment.ts';
 
 export interface PreparedArticle {
   title: string | null;
-  /** Normalised main-article body: what the summariser sees. */
+  /** Normalised main-article body, paragraphs separated by blank lines: what the summariser sees. */
   body: string;
   /** Normalised main article as stored and served (`title` + body). */
   text: string;
@@ -15,33 +14,52 @@ export interface PreparedArticle {
   outlet: string | null;
   wordCount: number;
   related: { title: string }[];
-  encoding: string;
+  format: string;
+  encoding: string | null;
 }
 
 export interface PrepareOptions {
   /** Extracted text longer than this is refused with `too_long`. */
   maxTextChars: number;
+  /** The object's content type (S3 metadata), if any. */
+  contentType?: string | null;
+  /** The object key: its extension helps choose the format. */
+  key?: string;
 }
 
-/** The text stages, bytes to main article: decode → normalise → segment. Pure. */
-export function prepareArticle(bytes: Uint8Array, options: PrepareOptions): PreparedArticle {
-  const decoded = decodeBytes(bytes);
-  if (decoded.text.length > options.maxTextChars) {
-    throw new TooLongError(decoded.text.length, options.maxTextChars);
-  }
-  const normalised = normaliseText(decoded.text);
-  const segmented = segmentArticle(normalised);
-  const text = segmented.title ? `${segmented.title}\n\n${segmented.body}` : segmented.body;
-  if (countWords(text) === 0) throw new NoTextError('The file holds no words, only symbols or punctuation.');
+const orNull = (text: string | null): string | null => {
+  if (text === null) return null;
+  const normalised = normaliseText(text).replace(/\s+/g, ' ').trim();
+  return normalised.length > 0 ? normalised : null;
+};
+
+/** The text stages, bytes to main article: extract (decode) → normalise → segment. Pure but for lazy imports. */
+export async function prepareArticle(bytes: Uint8Array, options: PrepareOptions): Promise<PreparedArticle> {
+  const doc = await extractDocument(bytes, {
+    contentType: options.contentType ?? null,
+    key: options.key ?? '',
+  });
+  if (doc.text.length > options.maxTextChars) throw new TooLongError(doc.text.length, options.maxTextChars);
+
+  const segmented = segmentArticle(normaliseText(doc.text), {
+    title: orNull(doc.title),
+    publishedAt: doc.publishedAt,
+    outlet: orNull(doc.outlet),
+  });
+  const { title, body } = segmented;
+  const text = title ? (body ? `${title}\n\n${body}` : title) : body;
+  const wordCount = countWords(text);
+  if (wordCount === 0) throw new NoTextError('The file holds no words, only symbols or punctuation.');
   return {
-    title: segmented.title,
-    body: segmented.body,
+    title,
+    body: body || (title ?? ''),
     text,
-    language: detectLanguage(text),
+    language: segmented.language,
     publishedAt: segmented.publishedAt,
     outlet: segmented.outlet,
-    wordCount: countWords(text),
+    wordCount,
     related: segmented.related,
-    encoding: decoded.encoding,
+    format: doc.format,
+    encoding: doc.encoding,
   };
 }

@@ -170,6 +170,12 @@ describe('npm start with an OpenAI-compatible server', () => {
     expect(record.usage?.llmCalls).toBe(1);
     expect(llm.chatRequests()).toHaveLength(1);
     expect(llm.chatRequests()[0]?.headers.authorization).toBe('Bearer sk-khulasa-test');
+    // Only the main article reaches the model: every Interpol paragraph, nothing of the postal article.
+    const sent = JSON.stringify(llm.chatRequests()[0]?.body.messages);
+    expect(sent).toContain('حذرت وكالة الشرطة الدولية (الإنتربول)');
+    expect(sent).toContain('وينسق التعاون الشرطي الدولي');
+    expect(sent).not.toContain('داليا الباز');
+    expect(sent).not.toContain('اللجنة العربية الدائمة للبريد');
   });
 
   it('does not print the API key', () => {

@@ -143,6 +143,15 @@ describe('the ingest handler against s3rver and dynalite', () => {
       schemaVersion: 1,
     });
     expect(body.source.size).toBe((await readFile(FIXTURE)).length);
+    // The text stages' metadata reaches the record; the appended postal article is split off.
+    expect(body.article).toMatchObject({ publishedAt: '2025-07-02', outlet: 'الجزيرة' });
+    expect(body.article?.related).toHaveLength(1);
+    expect(body.article?.related[0]?.title).toMatch(/^بمشاركة 14 دولة عربية/);
+    const summaryText = JSON.stringify(body.summaries);
+    expect(summaryText).not.toContain('البريد');
+    const text = await get(`/summaries/${recordId('articles', key)}/text`);
+    expect(text.body).toContain('ويُعد الإنتربول -الذي يضم 196 دولة عضوا- أكبر منظمة شرطية في العالم');
+    expect(text.body).not.toContain('داليا الباز');
     expect(body.summaries.ar?.keyPoints.length).toBeGreaterThan(0);
     expect(body.quality.flags).toContain('missing_language:en');
   });
