@@ -34,6 +34,10 @@ const IngestEnvSchema = z.object({
   MAX_ARTICLE_BYTES: positiveInt.default(10 * 1024 * 1024),
   MAX_TEXT_CHARS: positiveInt.default(2_000_000),
   MAX_LLM_CALLS_PER_ARTICLE: positiveInt.default(40),
+  /** Article tokens per LLM request; longer articles are summarised by map → reduce. */
+  MAX_INPUT_TOKENS: z.coerce.number().int().min(500).default(12_000),
+  /** Chunk summaries of one long article in flight at once. */
+  LLM_MAP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
   MAX_RECEIVE_COUNT: positiveInt,
   LEASE_SECONDS: positiveInt.default(300),
   /** How long an upload waits in-process for a twin upload of the same content to be summarised. */
@@ -78,6 +82,8 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxRetries: e.LLM_MAX_RETRIES,
       maxCallsPerArticle: e.MAX_LLM_CALLS_PER_ARTICLE,
+      maxInputTokens: e.MAX_INPUT_TOKENS,
+      mapConcurrency: e.LLM_MAP_CONCURRENCY,
     },
     maxArticleBytes: e.MAX_ARTICLE_BYTES,
     maxTextChars: e.MAX_TEXT_CHARS,

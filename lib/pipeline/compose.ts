@@ -35,6 +35,9 @@ export function createSummariser(
       model: llm.model,
       timeoutMs: llm.timeoutMs,
       maxRetries: llm.maxRetries,
+      maxInputTokens: llm.maxInputTokens,
+      maxCallsPerArticle: llm.maxCallsPerArticle,
+      mapConcurrency: llm.mapConcurrency,
     });
   const envKey = llm.apiKey;
   return new KeyResolvingSummariser({

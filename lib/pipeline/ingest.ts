@@ -187,12 +187,14 @@ export class IngestArticle {
       return { status: 'done', id, reusedFrom: record.id, llmCalls: 0 };
     }
 
+    const notes = store.notesFor(id);
     let result: SummaryResult;
     if (lease.status === 'paid') {
       result = lease.result;
     } else {
       try {
         result = await summariser.summarise({
+          notes,
           text: prepared.body,
           title: prepared.title,
           language: prepared.language,
@@ -209,6 +211,7 @@ export class IngestArticle {
       await store.savePaidResult(reuse, attempt.messageId, result);
     }
     await store.complete(id, attempt.messageId, { ...work, result, reusedFrom: null }, this.now());
+    await notes.clear().catch(() => undefined);
     return {
       status: 'done',
       id,
@@ -278,7 +281,7 @@ export class IngestArticle {
         id,
         attempt.messageId,
         { code: e.code, message: e.message, transient: false },
-        { article },
+        { article, usage: e.usage },
         this.now(),
       );
       return { status: 'failed', id, code: e.code };
@@ -294,7 +297,7 @@ export class IngestArticle {
         id,
         attempt.messageId,
         { code: transient.code, message: lastAttemptMessage(transient), transient: true },
-        { article },
+        { article, usage: transient.usage },
         this.now(),
       );
     }

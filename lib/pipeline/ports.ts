@@ -1,6 +1,6 @@
-import type { ErrorCode } from '../errors.ts';
+import type { ErrorCode, LlmUsage } from '../errors.ts';
 import type { ArticleInfo, SourceInfo, SummaryRecord } from '../store/record.ts';
-import type { SummaryResult } from '../summarise/port.ts';
+import type { ChunkNotesCache, SummaryResult } from '../summarise/port.ts';
 
 /** Where uploaded articles are read from (S3 in AWS and locally). */
 export interface ObjectSource {
@@ -82,7 +82,7 @@ export interface IngestStore {
     id: string,
     owner: string,
     error: { code: ErrorCode; message: string; transient: boolean },
-    extra: { article: ArticleInfo | null },
+    extra: { article: ArticleInfo | null; usage?: LlmUsage | undefined },
     now: Date,
   ): Promise<void>;
   /** `ObjectRemoved`: make the record a tombstone unless a newer event already wrote it. */
@@ -93,6 +93,8 @@ export interface IngestStore {
   beginContentWork(query: ReuseQuery, owner: string, leaseMs: number, now: Date): Promise<ContentWork>;
   /** Keep a paid result before the record is written, so a failed write never pays twice. */
   savePaidResult(query: ReuseQuery, owner: string, result: SummaryResult): Promise<void>;
+  /** Where map-reduce keeps this record's chunk notes between attempts; `clear` once it is done. */
+  notesFor(id: string): ChunkNotesCache & { clear(): Promise<void> };
   /** Give the lease up after a failure, so a waiting upload of the same content can try. */
   endContentWork(query: ReuseQuery, owner: string): Promise<void>;
 }

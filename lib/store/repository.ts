@@ -9,7 +9,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ErrorCode } from '../errors.ts';
+import type { ErrorCode, LlmUsage } from '../errors.ts';
 import type {
   ClaimOutcome,
   ClaimRequest,
@@ -19,6 +19,7 @@ import type {
   ReuseQuery,
 } from '../pipeline/ports.ts';
 import type { SummaryResult } from '../summarise/port.ts';
+import { DynamoChunkNotes } from './chunk-notes.ts';
 import { decideClaim } from './claim-rules.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ClaimLostError } from './errors.ts';
@@ -263,7 +264,7 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
     id: string,
     owner: string,
     error: { code: ErrorCode; message: string; transient: boolean },
-    extra: { article: ArticleInfo | null },
+    extra: { article: ArticleInfo | null; usage?: LlmUsage | undefined },
     now: Date,
   ): Promise<void> {
     const values: Record<string, unknown> = {
@@ -283,6 +284,11 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
       update += ', article = :article';
       values[':article'] = extra.article;
     }
+    if (extra.usage) {
+      // What the failed attempt paid for stays on record: cost is visible even without a summary.
+      update += ', #usage = :usage';
+      values[':usage'] = { ...extra.usage, reusedFrom: null };
+    }
     update += ' REMOVE leaseUntil';
     try {
       await this.#client.send(
@@ -297,6 +303,7 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
             '#transient': 'transient',
             '#owner': 'owner',
             '#rev': 'rev',
+            ...(extra.usage ? { '#usage': 'usage' } : {}),
           },
           ExpressionAttributeValues: values,
         }),
@@ -305,6 +312,10 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
       if (isConditionFailure(e)) throw new ClaimLostError(id, owner, { cause: e });
       throw e;
     }
+  }
+
+  notesFor(id: string): DynamoChunkNotes {
+    return new DynamoChunkNotes({ client: this.#client, tableName: this.#table, recordId: id });
   }
 
   async tombstone(id: string, source: SourceInfo, sequencer: string | null, now: Date): Promise<boolean> {

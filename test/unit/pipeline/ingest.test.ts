@@ -37,7 +37,7 @@ class FakeSource implements ObjectSource {
 class FakeStore implements IngestStore {
   claims: ClaimRequest[] = [];
   completed: { id: string; owner: string; reusedFrom: string | null; result: SummaryResult }[] = [];
-  failed: { id: string; code: string; transient: boolean; message: string }[] = [];
+  failed: { id: string; code: string; transient: boolean; message: string; usage?: unknown }[] = [];
   tombstones: string[] = [];
   claimOutcome: ClaimOutcome | null = null;
   reusable: SummaryRecord | null = null;
@@ -54,8 +54,13 @@ class FakeStore implements IngestStore {
     this.completed.push({ id, owner, reusedFrom: work.reusedFrom, result: work.result });
     return {} as SummaryRecord;
   }
-  async fail(id: string, _owner: string, error: { code: string; message: string; transient: boolean }) {
-    this.failed.push({ id, ...error });
+  async fail(
+    id: string,
+    _owner: string,
+    error: { code: string; message: string; transient: boolean },
+    extra: { usage?: unknown },
+  ) {
+    this.failed.push({ id, ...error, usage: extra.usage });
   }
   async tombstone(id: string) {
     this.tombstones.push(id);
@@ -72,6 +77,15 @@ class FakeStore implements IngestStore {
   }
   async endContentWork(_q: ReuseQuery, owner: string) {
     this.released.push(owner);
+  }
+  notesCleared: string[] = [];
+  notesFor(id: string) {
+    const notes = new Map<string, unknown>();
+    return {
+      get: async (key: string) => notes.get(key) ?? null,
+      put: async (key: string, value: unknown) => void notes.set(key, value),
+      clear: async () => void this.notesCleared.push(id),
+    };
   }
 }
 
@@ -333,5 +347,29 @@ describe('IngestArticle paying once per content', () => {
     await expect(ingest.handle(event('a.txt'), attempt())).rejects.toBeInstanceOf(RetryLaterError);
 
     expect(store.released).toEqual(['m-1']);
+  });
+});
+
+describe('IngestArticle cost on record', () => {
+  it('records what a failed article already paid for', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+    const { LlmRefusedError } = await import('../../../lib/errors.ts');
+    summariser.failWith = new LlmRefusedError('refused', {
+      usage: { inputTokens: 500, outputTokens: 20, llmCalls: 1 },
+    });
+
+    const outcome = await ingest.handle(event('a.txt'), attempt());
+
+    expect(outcome).toMatchObject({ status: 'failed', code: 'llm_refused' });
+    expect(store.failed[0]?.usage).toEqual({ inputTokens: 500, outputTokens: 20, llmCalls: 1 });
+  });
+
+  it('hands the summariser a notes cache for the record and clears it once done', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+
+    await ingest.handle(event('a.txt'), attempt());
+
+    expect(summariser.requests[0]?.notes).toBeDefined();
+    expect(store.notesCleared).toEqual([recordId('articles', 'a.txt')]);
   });
 });
