@@ -1,10 +1,14 @@
 import type { BatchProcessor } from '@aws-lambda-powertools/batch';
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { objectEventsFrom, type S3NotificationBody } from '../../lib/events/s3-notification.ts';
 import { RetryLaterError } from '../../lib/pipeline/ingest.ts';
 import type { IngestHandlerDeps } from './deps.ts';
+import { recordOutcome } from './telemetry.ts';
 
 /** An SQS record after the batch processor parsed its body with the notification schema. */
 type NotificationRecord = Omit<SQSRecord, 'body'> & { body: S3NotificationBody };
@@ -14,7 +18,7 @@ type NotificationRecord = Omit<SQSRecord, 'body'> & { body: S3NotificationBody }
  * reported in `batchItemFailures`, so only they come back from the queue.
  */
 export function createIngestHandler(deps: IngestHandlerDeps) {
-  const { ingest, processor, logger, retries } = deps;
+  const { ingest, processor, logger, metrics, retries } = deps;
 
   const recordHandler = async (record: NotificationRecord, context: Context): Promise<void> => {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
@@ -26,12 +30,13 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
     if (ignored > 0) logger.debug('Ignored non-article events', { messageId: record.messageId, ignored });
 
     for (const event of events) {
-      const log = {
+      // Keys every line of this article carries, stage timings included; never its text.
+      logger.appendKeys({
         messageId: record.messageId,
         key: event.key,
         bucket: event.bucket,
         attempt: receiveCount,
-      };
+      });
       try {
         const outcome = await ingest.handle(event, {
           messageId: record.messageId,
@@ -40,12 +45,19 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
           force: record.messageAttributes?.force?.stringValue === 'true',
           deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - 5_000),
         });
-        logger.info('Article processed', { ...log, ...outcome });
+        recordOutcome(metrics, outcome);
+        logger.info('Article processed', { ...outcome, recordId: outcome.id });
       } catch (e: unknown) {
         const retryAfter = e instanceof RetryLaterError ? e.retryAfterSeconds : undefined;
-        logger.warn('Article will be retried', { ...log, error: e instanceof Error ? e.message : String(e) });
+        metrics.addMetric('ArticlesRetried', MetricUnit.Count, 1);
+        logger.warn('Article will be retried', {
+          error: e instanceof Error ? e.message : String(e),
+          retryAfter,
+        });
         await retries.backoff(record, receiveCount, e, retryAfter);
         throw e;
+      } finally {
+        logger.removeKeys(['messageId', 'key', 'bucket', 'attempt']);
       }
     }
   };
@@ -56,5 +68,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
       // Report every failed record instead of throwing: the queue retries exactly those.
       throwOnFullBatchFailure: false,
     }),
-  );
+  )
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
 }

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { parser } from '@aws-lambda-powertools/batch/parser';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -12,6 +13,7 @@ import { retryDelaySeconds } from '../../lib/pipeline/backoff.ts';
 import { createIngestArticle } from '../../lib/pipeline/compose.ts';
 import type { IngestArticle } from '../../lib/pipeline/ingest.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
+import { stageObserver } from './telemetry.ts';
 
 /** What happens to a failed message before it goes back to the queue. */
 export interface RetryPort {
@@ -27,6 +29,7 @@ export interface IngestHandlerDeps {
   ingest: IngestArticle;
   processor: BatchProcessor;
   logger: Logger;
+  metrics: Metrics;
   retries: RetryPort;
   maxReceiveCount: number;
 }
@@ -77,16 +80,17 @@ export function defaultDeps(
   config: IngestConfig = loadIngestConfig(),
 ): IngestHandlerDeps {
   const logger = overrides.logger ?? new Logger({ serviceName: 'khulasa-ingest' });
+  const metrics = overrides.metrics ?? new Metrics({ namespace: 'khulasa', serviceName: 'khulasa-ingest' });
   const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
   const loadApiKey = config.llm.apiKeySecretArn
     ? cachedSecret(new SecretsManagerClient({}), config.llm.apiKeySecretArn)
     : undefined;
   return {
-    ingest: createIngestArticle(config, {
-      s3,
-      dynamo: createDocumentClient(),
-      ...(loadApiKey ? { loadApiKey } : {}),
-    }),
+    ingest: createIngestArticle(
+      config,
+      { s3, dynamo: createDocumentClient(), ...(loadApiKey ? { loadApiKey } : {}) },
+      stageObserver(logger, metrics),
+    ),
     processor: new BatchProcessor(EventType.SQS, {
       parser,
       innerSchema: S3NotificationBodySchema,
@@ -94,6 +98,7 @@ export function defaultDeps(
       logger,
     }),
     logger,
+    metrics,
     retries: config.queueUrl
       ? new SqsVisibilityBackoff({ sqs: new SQSClient({}), queueUrl: config.queueUrl, logger })
       : noBackoff,

@@ -124,6 +124,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       MAX_RECEIVE_COUNT: String(maxReceiveCount),
       CURSOR_SECRET: await cursorSecret(options.dataDir),
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'WARN',
+      // EMF metrics are for CloudWatch; on one machine they would only flood the terminal.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;

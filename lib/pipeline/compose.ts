@@ -7,7 +7,7 @@ import { KeyResolvingSummariser } from '../summarise/lazy.ts';
 import { createOpenAiClient, OpenAiSummariser } from '../summarise/openai.ts';
 import type { Summariser } from '../summarise/port.ts';
 import { PROMPT_VERSION } from '../summarise/prompt.ts';
-import { IngestArticle } from './ingest.ts';
+import { IngestArticle, type IngestObserver } from './ingest.ts';
 import { S3ObjectSource } from './s3-source.ts';
 
 export interface IngestClients {
@@ -50,9 +50,14 @@ export function createSummariser(
 }
 
 /** Wire the ingest use case from configuration and the clients the function owns. */
-export function createIngestArticle(config: IngestConfig, clients: IngestClients): IngestArticle {
+export function createIngestArticle(
+  config: IngestConfig,
+  clients: IngestClients,
+  observer?: IngestObserver,
+): IngestArticle {
   return new IngestArticle(
     {
+      ...(observer ? { observer } : {}),
       source: new S3ObjectSource(clients.s3),
       store: new DynamoSummaryStore({ client: clients.dynamo, tableName: config.tableName }),
       summariser: createSummariser(config, clients),

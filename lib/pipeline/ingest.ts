@@ -24,11 +24,19 @@ export interface IngestSettings {
   contentWaitMs: number;
 }
 
+export type IngestStage = 'read' | 'prepare' | 'summarise' | 'store';
+
+/** Told how long each stage took, for logs and metrics; the use case itself knows neither. */
+export interface IngestObserver {
+  stage(name: IngestStage, ms: number): void;
+}
+
 export interface IngestDeps {
   source: ObjectSource;
   store: IngestStore;
   summariser: Summariser;
   now?: () => Date;
+  observer?: IngestObserver;
 }
 
 /** Where this attempt sits in the queue's delivery of the message. */
@@ -46,7 +54,15 @@ export interface Attempt {
 }
 
 export type IngestOutcome =
-  | { status: 'done'; id: string; reusedFrom: string | null; llmCalls: number }
+  | {
+      status: 'done';
+      id: string;
+      reusedFrom: string | null;
+      llmCalls: number;
+      inputTokens: number;
+      outputTokens: number;
+      flags: string[];
+    }
   | { status: 'failed'; id: string; code: string }
   | { status: 'deleted'; id: string }
   | { status: 'skipped'; id: string; reason: string };
@@ -63,6 +79,24 @@ export class RetryLaterError extends Error {
 
 const CONTENT_POLL_MS = 500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function doneOutcome(
+  id: string,
+  reusedFrom: string | null,
+  result: SummaryResult,
+  llmCalls: number,
+): IngestOutcome {
+  const paid = llmCalls > 0;
+  return {
+    status: 'done',
+    id,
+    reusedFrom,
+    llmCalls,
+    inputTokens: paid ? result.usage.inputTokens : 0,
+    outputTokens: paid ? result.usage.outputTokens : 0,
+    flags: result.flags,
+  };
+}
 
 function reusedResult(record: SummaryRecord): SummaryResult {
   return {
@@ -136,6 +170,15 @@ export class IngestArticle {
     }
   }
 
+  private async timed<T>(stage: IngestStage, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.deps.observer?.stage(stage, performance.now() - started);
+    }
+  }
+
   private async read(source: SourceInfo): Promise<PreparedArticle> {
     const head = await this.deps.source.head(source.bucket, source.key, source.versionId);
     if (source.etag && head.etag && head.etag !== source.etag) throw new SourceChangedError(source.key);
@@ -147,15 +190,16 @@ export class IngestArticle {
     if (head.size > this.settings.maxArticleBytes)
       throw new TooLargeError(head.size, this.settings.maxArticleBytes);
 
-    const bytes = await this.deps.source.read(source.bucket, source.key, {
-      versionId: source.versionId,
-      ifMatch: source.etag,
-    });
-    return prepareArticle(bytes, {
-      maxTextChars: this.settings.maxTextChars,
-      contentType: source.contentType,
-      key: source.key,
-    });
+    const bytes = await this.timed('read', () =>
+      this.deps.source.read(source.bucket, source.key, { versionId: source.versionId, ifMatch: source.etag }),
+    );
+    return this.timed('prepare', () =>
+      prepareArticle(bytes, {
+        maxTextChars: this.settings.maxTextChars,
+        contentType: source.contentType,
+        key: source.key,
+      }),
+    );
   }
 
   private async summariseAndStore(
@@ -178,13 +222,11 @@ export class IngestArticle {
     const lease = await this.reuseOrLease(reuse, attempt);
     if (lease.status === 'reuse') {
       const { record } = lease;
-      await store.complete(
-        id,
-        attempt.messageId,
-        { ...work, reusedFrom: record.id, result: reusedResult(record) },
-        this.now(),
+      const copied = reusedResult(record);
+      await this.timed('store', () =>
+        store.complete(id, attempt.messageId, { ...work, reusedFrom: record.id, result: copied }, this.now()),
       );
-      return { status: 'done', id, reusedFrom: record.id, llmCalls: 0 };
+      return doneOutcome(id, record.id, copied, 0);
     }
 
     const notes = store.notesFor(id);
@@ -193,16 +235,18 @@ export class IngestArticle {
       result = lease.result;
     } else {
       try {
-        result = await summariser.summarise({
-          notes,
-          text: prepared.body,
-          title: prepared.title,
-          language: prepared.language,
-          publishedAt: prepared.publishedAt,
-          outlet: prepared.outlet,
-          languages: this.settings.languages,
-          ...(attempt.deadline === undefined ? {} : { deadline: attempt.deadline }),
-        });
+        result = await this.timed('summarise', () =>
+          summariser.summarise({
+            notes,
+            text: prepared.body,
+            title: prepared.title,
+            language: prepared.language,
+            publishedAt: prepared.publishedAt,
+            outlet: prepared.outlet,
+            languages: this.settings.languages,
+            ...(attempt.deadline === undefined ? {} : { deadline: attempt.deadline }),
+          }),
+        );
       } catch (e: unknown) {
         await store.endContentWork(reuse, attempt.messageId).catch(() => undefined);
         throw e;
@@ -210,14 +254,13 @@ export class IngestArticle {
       // Kept before the record write: if that write fails, the retry copies this instead of paying again.
       await store.savePaidResult(reuse, attempt.messageId, result);
     }
-    await store.complete(id, attempt.messageId, { ...work, result, reusedFrom: null }, this.now());
+    const paid = result;
+    await this.timed('store', () =>
+      store.complete(id, attempt.messageId, { ...work, result: paid, reusedFrom: null }, this.now()),
+    );
     await notes.clear().catch(() => undefined);
-    return {
-      status: 'done',
-      id,
-      reusedFrom: null,
-      llmCalls: lease.status === 'paid' ? 0 : result.usage.llmCalls,
-    };
+    // A result paid for by an earlier attempt cost nothing this time.
+    return doneOutcome(id, null, paid, lease.status === 'paid' ? 0 : paid.usage.llmCalls);
   }
 
   /**

@@ -152,6 +152,9 @@ describe('IngestArticle', () => {
       id: recordId('articles', 'a.txt'),
       reusedFrom: null,
       llmCalls: 1,
+      inputTokens: 10,
+      outputTokens: 5,
+      flags: [],
     });
     expect(summariser.requests[0]).toMatchObject({
       title: 'العنوان',
@@ -371,5 +374,20 @@ describe('IngestArticle cost on record', () => {
 
     expect(summariser.requests[0]?.notes).toBeDefined();
     expect(store.notesCleared).toEqual([recordId('articles', 'a.txt')]);
+  });
+});
+
+describe('IngestArticle stage timings', () => {
+  it('tells the observer how long each stage took', async () => {
+    const { source, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+    const stages: string[] = [];
+    const ingest = new IngestArticle(
+      { source, store, summariser, observer: { stage: (name, ms) => stages.push(`${name}:${ms >= 0}`) } },
+      { languages: ['ar'], maxArticleBytes: 1000, maxTextChars: 1000, leaseMs: 1000, contentWaitMs: 0 },
+    );
+
+    await ingest.handle(event('a.txt'), attempt());
+
+    expect(stages).toEqual(['read:true', 'prepare:true', 'summarise:true', 'store:true']);
   });
 });

@@ -1,0 +1,48 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { IngestObserver, IngestOutcome, IngestStage } from '../../lib/pipeline/ingest.ts';
+
+const STAGE_METRIC: Record<IngestStage, string> = {
+  read: 'ReadDuration',
+  prepare: 'PrepareDuration',
+  summarise: 'SummariseDuration',
+  store: 'StoreDuration',
+};
+
+/** Stage timings as metrics (EMF) and debug log lines; never the article text. */
+export function stageObserver(logger: Logger, metrics: Metrics): IngestObserver {
+  return {
+    stage(name, ms) {
+      metrics.addMetric(STAGE_METRIC[name], MetricUnit.Milliseconds, Math.round(ms));
+      logger.debug('Stage finished', { stage: name, durationMs: Math.round(ms) });
+    },
+  };
+}
+
+/** One outcome as the operator's metrics: done/failed by code, LLM calls, tokens, duplicates. */
+export function recordOutcome(metrics: Metrics, outcome: IngestOutcome): void {
+  switch (outcome.status) {
+    case 'done':
+      metrics.addMetric('ArticlesDone', MetricUnit.Count, 1);
+      metrics.addMetric('LlmCalls', MetricUnit.Count, outcome.llmCalls);
+      metrics.addMetric('InputTokens', MetricUnit.Count, outcome.inputTokens);
+      metrics.addMetric('OutputTokens', MetricUnit.Count, outcome.outputTokens);
+      if (outcome.reusedFrom) metrics.addMetric('SummariesReused', MetricUnit.Count, 1);
+      if (outcome.flags.length > 0) metrics.addMetric('QualityFlags', MetricUnit.Count, outcome.flags.length);
+      break;
+    case 'failed': {
+      // Per-code counts need their own dimension, so they go out as single metrics.
+      const single = metrics.singleMetric();
+      single.addDimension('ErrorCode', outcome.code);
+      single.addMetric('ArticlesFailed', MetricUnit.Count, 1);
+      metrics.addMetric('ArticlesFailed', MetricUnit.Count, 1);
+      break;
+    }
+    case 'deleted':
+      metrics.addMetric('ArticlesDeleted', MetricUnit.Count, 1);
+      break;
+    case 'skipped':
+      metrics.addMetric('DuplicatesSkipped', MetricUnit.Count, 1);
+      break;
+  }
+}

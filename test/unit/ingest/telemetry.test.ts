@@ -1,0 +1,52 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { describe, expect, it } from 'vitest';
+import { recordOutcome } from '../../../functions/ingest/telemetry.ts';
+
+const metricNames = (metrics: Metrics) => {
+  const emf = metrics.serializeMetrics() as unknown as Record<string, unknown>;
+  return Object.keys(emf).filter((k) => !['_aws', 'service'].includes(k));
+};
+
+describe('recordOutcome', () => {
+  it('counts a done article with its LLM calls and tokens', () => {
+    const metrics = new Metrics({ namespace: 'khulasa-test', serviceName: 'ingest' });
+
+    recordOutcome(metrics, {
+      status: 'done',
+      id: 'x',
+      reusedFrom: null,
+      llmCalls: 2,
+      inputTokens: 1200,
+      outputTokens: 300,
+      flags: [],
+    });
+
+    const emf = metrics.serializeMetrics() as unknown as Record<string, unknown>;
+    expect(emf).toMatchObject({ ArticlesDone: 1, LlmCalls: 2, InputTokens: 1200, OutputTokens: 300 });
+  });
+
+  it('counts a reused summary and a skipped duplicate', () => {
+    const metrics = new Metrics({ namespace: 'khulasa-test', serviceName: 'ingest' });
+
+    recordOutcome(metrics, {
+      status: 'done',
+      id: 'x',
+      reusedFrom: 'y',
+      llmCalls: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      flags: [],
+    });
+    recordOutcome(metrics, { status: 'skipped', id: 'x', reason: 'duplicate' });
+
+    expect(metricNames(metrics)).toEqual(expect.arrayContaining(['SummariesReused', 'DuplicatesSkipped']));
+  });
+
+  it('counts a failure', () => {
+    const metrics = new Metrics({ namespace: 'khulasa-test', serviceName: 'ingest' });
+
+    recordOutcome(metrics, { status: 'failed', id: 'x', code: 'empty' });
+
+    expect(metrics.serializeMetrics()).toMatchObject({ ArticlesFailed: 1 });
+  });
+});
