@@ -3,6 +3,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
+import { Dashboard } from './constructs/dashboard.ts';
 import { Ingestion } from './constructs/ingestion.ts';
 import { acknowledgeBucketNotificationsHandler } from './constructs/nag.ts';
 import { Storage } from './constructs/storage.ts';
@@ -21,6 +22,7 @@ export class KhulasaStack extends Stack {
   readonly ingestion: Ingestion;
   readonly api: Api;
   readonly alarms: Alarms;
+  readonly dashboard: Dashboard;
   readonly openAiSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: KhulasaStackProps) {
@@ -64,6 +66,13 @@ export class KhulasaStack extends Stack {
       ingestFunction: this.ingestion.function,
       apiFunction: this.api.function,
       alarmEmail: config.alarmEmail,
+    });
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      ingestFunction: this.ingestion.function,
+      apiFunction: this.api.function,
+      queue: this.ingestion.queue,
+      deadLetterQueue: this.ingestion.deadLetterQueue,
     });
 
     acknowledgeBucketNotificationsHandler(this);
