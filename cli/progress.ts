@@ -1,0 +1,77 @@
+import { formatBytes, truncate } from './terminal.ts';
+
+/**
+ * Progress on stderr. On a terminal: one bar redrawn in place (count, bytes, rate). Otherwise
+ * (pipes, CI, tests): one plain line per finished item, nothing redrawn, so logs stay readable.
+ */
+export interface ProgressStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Progress {
+  /** One item finished: `bytes` adds to the byte count, `line` is what plain output prints. */
+  item(line: string, bytes?: number): void;
+  /** A live status line (TTY only); plain output ignores it. */
+  status(text: string): void;
+  /** Clears the bar or status line. */
+  done(): void;
+}
+
+const BAR_WIDTH = 24;
+const REDRAW_MS = 80;
+
+export function createProgress(
+  stream: ProgressStream,
+  total: { items: number; bytes?: number },
+  now: () => number = Date.now,
+): Progress {
+  const tty = stream.isTTY === true;
+  const started = now();
+  let items = 0;
+  let bytes = 0;
+  let lastDraw = 0;
+  let shown = false;
+
+  const clear = () => {
+    if (shown) stream.write('\r\x1b[2K');
+    shown = false;
+  };
+  const draw = (text: string) => {
+    clear();
+    // A pseudo-terminal may report 0 columns: assume the classic 80 then.
+    const columns = stream.columns && stream.columns > 0 ? stream.columns : 80;
+    stream.write(truncate(text, columns - 1));
+    shown = true;
+  };
+  const bar = () => {
+    const ratio = total.items === 0 ? 1 : items / total.items;
+    const filled = Math.round(ratio * BAR_WIDTH);
+    const seconds = Math.max(0.001, (now() - started) / 1000);
+    const size = total.bytes === undefined ? '' : `  ${formatBytes(bytes)}/${formatBytes(total.bytes)}`;
+    const rate = total.bytes === undefined ? '' : `  ${formatBytes(Math.round(bytes / seconds))}/s`;
+    return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${items}/${total.items}${size}${rate}`;
+  };
+
+  return {
+    item(line, size = 0) {
+      items += 1;
+      bytes += size;
+      if (!tty) {
+        stream.write(`${line}\n`);
+        return;
+      }
+      if (items === total.items || now() - lastDraw >= REDRAW_MS) {
+        lastDraw = now();
+        draw(bar());
+      }
+    },
+    status(text) {
+      if (tty) draw(text);
+    },
+    done() {
+      if (tty) clear();
+    },
+  };
+}
