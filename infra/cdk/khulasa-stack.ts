@@ -82,6 +82,8 @@ export class KhulasaStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: this.ingestion.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingestion.deadLetterQueue.queueUrl });
+    // The CLI's `reprocess --stale` compares records with the model the stack summarises with.
+    new CfnOutput(this, 'OpenAiModel', { value: config.openAiModel });
     new CfnOutput(this, 'OpenAiSecretArn', {
       value: this.openAiSecret.secretArn,
       description:
