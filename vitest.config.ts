@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The reliability suite has its own run (`npm run test:reliability`), sized on its own.
+    exclude: [...configDefaults.exclude, 'test/reliability/**'],
     environment: 'node',
     // Handlers log JSON through Powertools; tests assert on outcomes, not on log noise.
     env: {
