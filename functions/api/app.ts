@@ -4,39 +4,46 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { SECURITY_HEADERS } from '../../lib/http/headers.ts';
 import { internalError, problem } from '../../lib/http/problem.ts';
 import type { HttpResponse } from '../../lib/http/response.ts';
+import type { AuthMode } from '../../lib/http/schemas.ts';
 import type { SummaryReader } from '../../lib/store/repository.ts';
 import { logError } from './log.ts';
+import { type OperationId, pathPattern, ROUTES } from './registry.ts';
 import { routes } from './routes.ts';
+import { staticRoutes } from './static-routes.ts';
 
 export interface ApiDeps {
   store: SummaryReader;
   /** Exact origins that get CORS headers; empty = none. */
   corsAllowedOrigins?: readonly string[];
+  /** How the deployment authenticates browsers; tells the reader page what to do. @default 'none' */
+  authMode?: AuthMode;
 }
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyResultV2;
+type Handler = (event: Event) => Promise<HttpResponse>;
 
 /** Path patterns of the routes, for telling 405 (known path, other method) from 404. */
-const KNOWN_PATHS = [
-  /^\/summaries\/?$/,
-  /^\/summaries\/[^/]+\/?$/,
-  /^\/summaries\/[^/]+\/text\/?$/,
-  /^\/health\/?$/,
-];
+const KNOWN_PATHS = ROUTES.map((r) => pathPattern(r.path));
+
+/** The router's table, built from the registry: every registered operation has its handler. */
+export function routeTable(handlers: Readonly<Record<OperationId, Handler>>): Route<Event, Result>[] {
+  return ROUTES.map((r) => ({ method: r.method, path: r.path, handler: handlers[r.operationId] }));
+}
 
 /**
  * The API as a middy handler over API Gateway HTTP API payload v2. Built from injected deps so
  * tests and the local stack run exactly what Lambda runs.
  */
 export function createApiHandler(deps: ApiDeps) {
-  const r = routes(deps.store);
-  const table: Route<Event, Result>[] = [
-    { method: 'GET', path: '/summaries', handler: r.list },
-    { method: 'GET', path: '/summaries/{id}', handler: r.getOne },
-    { method: 'GET', path: '/summaries/{id}/text', handler: r.text },
-    { method: 'GET', path: '/health', handler: r.health },
-  ];
+  const data = routes(deps.store);
+  const table = routeTable({
+    listSummaries: data.list,
+    getSummary: data.getOne,
+    getSummaryText: data.text,
+    health: data.health,
+    ...staticRoutes({ authMode: deps.authMode ?? 'none' }),
+  });
   const allowed = new Set(deps.corsAllowedOrigins ?? []);
 
   const router = httpRouterHandler<Event, Result>({

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { AUTH_MODES, type AuthMode } from '../http/schemas.ts';
 
 /**
  * The api function's environment. zod/mini, not classic zod: it keeps ~400 KB out of the
@@ -11,6 +12,7 @@ const schema = z.object({
   ),
   CURSOR_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   CORS_ALLOWED_ORIGINS: z.optional(z.string()),
+  API_AUTH_MODE: z.optional(z.enum(AUTH_MODES, `API_AUTH_MODE must be one of ${AUTH_MODES.join(', ')}`)),
 });
 
 export interface ApiConfig {
@@ -19,6 +21,8 @@ export interface ApiConfig {
   cursorSecret: { value: string } | { secretArn: string };
   /** Exact origins allowed to read the API from a browser; empty = no CORS headers. */
   corsAllowedOrigins: string[];
+  /** How browsers authenticate (set by the stack to match its authorizer); the reader page adapts. */
+  authMode: AuthMode;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +39,7 @@ export function parseApiConfig(env: Record<string, string | undefined> = process
     CURSOR_SECRET: env.CURSOR_SECRET || undefined,
     CURSOR_SECRET_ARN: env.CURSOR_SECRET_ARN || undefined,
     CORS_ALLOWED_ORIGINS: env.CORS_ALLOWED_ORIGINS,
+    API_AUTH_MODE: env.API_AUTH_MODE || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -43,7 +48,7 @@ export function parseApiConfig(env: Record<string, string | undefined> = process
     });
     throw new ConfigError(`Invalid api configuration: ${problems.join('; ')}`);
   }
-  const { TABLE_NAME, CURSOR_SECRET, CURSOR_SECRET_ARN, CORS_ALLOWED_ORIGINS } = parsed.data;
+  const { TABLE_NAME, CURSOR_SECRET, CURSOR_SECRET_ARN, CORS_ALLOWED_ORIGINS, API_AUTH_MODE } = parsed.data;
   if (!CURSOR_SECRET && !CURSOR_SECRET_ARN) {
     throw new ConfigError('Invalid api configuration: CURSOR_SECRET or CURSOR_SECRET_ARN is required');
   }
@@ -54,5 +59,6 @@ export function parseApiConfig(env: Record<string, string | undefined> = process
       .split(',')
       .map((o) => o.trim())
       .filter((o) => o.length > 0),
+    authMode: API_AUTH_MODE ?? 'none',
   };
 }

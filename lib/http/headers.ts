@@ -18,4 +18,6 @@ export const CACHE = {
   revalidate: 'private, no-cache',
   /** Settled records change only on re-upload or delete. */
   settled: 'public, max-age=60',
+  /** The reader page's files and the OpenAPI document: change only on deploy, so a short max-age. */
+  static: 'public, max-age=300',
 } as const;

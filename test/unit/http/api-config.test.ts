@@ -12,8 +12,20 @@ describe('parseApiConfig', () => {
       tableName: 'summaries',
       cursorSecret: { value: 's'.repeat(16) },
       corsAllowedOrigins: ['https://a.example', 'https://b.example'],
+      authMode: 'none',
     });
     expect(parseApiConfig({ TABLE_NAME: 't', CURSOR_SECRET: 's'.repeat(16) }).corsAllowedOrigins).toEqual([]);
+  });
+
+  it('reads API_AUTH_MODE (none by default, as the local stack runs) and rejects unknown modes', () => {
+    const base = { TABLE_NAME: 't', CURSOR_SECRET: 's'.repeat(16) };
+    expect(parseApiConfig(base).authMode).toBe('none');
+    expect(parseApiConfig({ ...base, API_AUTH_MODE: '' }).authMode).toBe('none');
+    expect(parseApiConfig({ ...base, API_AUTH_MODE: 'jwt' }).authMode).toBe('jwt');
+    expect(parseApiConfig({ ...base, API_AUTH_MODE: 'iam' }).authMode).toBe('iam');
+    expect(() => parseApiConfig({ ...base, API_AUTH_MODE: 'cognito' })).toThrow(
+      /API_AUTH_MODE must be one of none, jwt, iam/,
+    );
   });
 
   it('takes the cursor secret from Secrets Manager when only its ARN is given (AWS)', () => {
