@@ -316,23 +316,42 @@ describe('secrets', () => {
   });
 });
 
+const DATA_ROUTES = ['GET /health', 'GET /summaries', 'GET /summaries/{id}', 'GET /summaries/{id}/text'];
+
 describe('HTTP API', () => {
   const routes = template.findResources('AWS::ApiGatewayV2::Route');
   const routeProps = Object.values(routes).map((r) => (r as { Properties: Props }).Properties);
 
-  it('serves every documented route', () => {
-    expect(routeProps.map((r) => r.RouteKey).sort()).toEqual([
+  it('serves every route the api function routes, no more and no fewer', async () => {
+    const { ROUTES } = await import('../../functions/api/registry.ts');
+
+    expect(routeProps.map((r) => r.RouteKey).sort()).toEqual(
+      ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+  });
+
+  it('requires IAM (SigV4) authorisation on every data route by default', () => {
+    const data = routeProps.filter((r) => DATA_ROUTES.includes(String(r.RouteKey)));
+    expect(data).toHaveLength(DATA_ROUTES.length);
+    for (const route of data) expect(route.AuthorizationType).toBe('AWS_IAM');
+  });
+
+  it('leaves only the data-free reader page, its assets and the OpenAPI document open', () => {
+    const open = routeProps.filter((r) => r.AuthorizationType === 'NONE').map((r) => r.RouteKey);
+    expect(open.sort()).toEqual([
       'GET /',
-      'GET /health',
+      'GET /app-config.json',
+      'GET /app.css',
+      'GET /app.js',
       'GET /openapi.json',
-      'GET /summaries',
-      'GET /summaries/{id}',
-      'GET /summaries/{id}/text',
     ]);
   });
 
-  it('requires IAM (SigV4) authorisation on every route by default', () => {
-    for (const route of routeProps) expect(route.AuthorizationType).toBe('AWS_IAM');
+  it('tells the api function how routes are authorised, for the reader page', () => {
+    const api = onlyResource(template, 'AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { CURSOR_SECRET_ARN: Match.anyValue() } } },
+    });
+    expect((api.properties.Environment as { Variables: Props }).Variables.API_AUTH_MODE).toBe('iam');
   });
 
   it('throttles the stage and writes access logs to a log group', () => {

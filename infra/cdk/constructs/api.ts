@@ -20,15 +20,23 @@ import type { ApiAuth } from '../context.ts';
 import { HouseFunction, repoPath } from '../lambda-defaults.ts';
 import { acknowledgeGrantWildcards } from './nag.ts';
 
-/** Every route the api function serves (DESIGN.md "HTTP API"). */
-export const API_ROUTES = [
-  '/',
-  '/health',
-  '/openapi.json',
-  '/summaries',
-  '/summaries/{id}',
-  '/summaries/{id}/text',
-] as const;
+/**
+ * Every route the api function serves (DESIGN.md "HTTP API"; `ROUTES` in functions/api/registry.ts,
+ * which a test keeps equal — the CDK app does not import handler code). `public` routes are the
+ * reader page, its assets and the OpenAPI document: they hold no data, and a browser must be able
+ * to load them before it has a token to send.
+ */
+export const API_ROUTES: readonly { readonly path: string; readonly public: boolean }[] = [
+  { path: '/', public: true },
+  { path: '/app.js', public: true },
+  { path: '/app.css', public: true },
+  { path: '/app-config.json', public: true },
+  { path: '/openapi.json', public: true },
+  { path: '/health', public: false },
+  { path: '/summaries', public: false },
+  { path: '/summaries/{id}', public: false },
+  { path: '/summaries/{id}/text', public: false },
+];
 
 export interface ApiProps {
   readonly table: dynamodb.Table;
@@ -85,6 +93,8 @@ export class Api extends Construct {
         TABLE_NAME: props.table.tableName,
         CURSOR_SECRET_ARN: this.cursorSecret.secretArn,
         CORS_ALLOWED_ORIGINS: corsAllowedOrigins.join(','),
+        // Tells the reader page whether to ask for a token, explain IAM, or just load.
+        API_AUTH_MODE: auth.kind,
       },
     });
     this.function = house.function;
@@ -118,8 +128,24 @@ export class Api extends Construct {
     });
 
     const integration = new HttpLambdaIntegration('ApiIntegration', this.function);
-    for (const path of API_ROUTES) {
-      this.httpApi.addRoutes({ path, methods: [HttpMethod.GET], integration });
+    const open = new HttpNoneAuthorizer();
+    for (const route of API_ROUTES) {
+      const added = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod.GET],
+        integration,
+        ...(route.public ? { authorizer: open } : {}),
+      });
+      if (route.public && auth.kind !== 'none') {
+        for (const r of added) {
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason:
+              'The reader page, its static assets and the OpenAPI document hold no data; a browser loads ' +
+              'them before it has a token. Every data route keeps the authoriser.',
+          });
+        }
+      }
     }
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
