@@ -42,6 +42,7 @@ export function routes(store: SummaryReader) {
         cursor: q.value.cursor ?? null,
         key: q.value.key ?? null,
         status: q.value.status ?? null,
+        language: q.value.language ?? null,
       });
       const body = { items: page.items.map((r) => narrow(r, q.value.lang)), nextCursor: page.nextCursor };
       return json(200, body, { cacheControl: CACHE.revalidate, ifNoneMatch: header(event, 'if-none-match') });

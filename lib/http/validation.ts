@@ -8,9 +8,9 @@ const limit = z
   .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'limit must be an integer from 1 to 100')), z.transform(Number))
   .check(z.refine((n: number) => n >= 1 && n <= 100, 'limit must be an integer from 1 to 100'));
 
-const lang = z
-  .string()
-  .check(z.regex(/^[a-z]{2,3}$/, 'lang must be a 2–3 letter language code, e.g. ar or en'));
+const languageCode = (name: string) =>
+  z.string().check(z.regex(/^[a-z]{2,3}$/, `${name} must be a 2–3 letter language code, e.g. ar or en`));
+const lang = languageCode('lang');
 
 export const STATUSES = ['processing', 'done', 'failed', 'deleted'] as const;
 
@@ -31,6 +31,8 @@ export const listQuerySchema = z.object({
       ),
   ),
   status: z.optional(z.enum(STATUSES, `status must be one of ${STATUSES.join(', ')}`)),
+  /** The article's own language; `lang` narrows which summaries each item carries. */
+  language: z.optional(languageCode('language')),
   lang: z.optional(lang),
 });
 

@@ -53,6 +53,8 @@ export interface ListQuery {
   key?: string | null;
   /** Only this status; without it, `deleted` records are left out. */
   status?: RecordStatus | null;
+  /** Only articles in this language (`article.language`, e.g. `ar`). */
+  language?: string | null;
 }
 
 export interface ListPage {
@@ -492,11 +494,19 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
   async list(query: ListQuery): Promise<ListPage> {
     const secret = typeof this.#cursorSecret === 'function' ? await this.#cursorSecret() : this.#cursorSecret;
     if (!secret) throw new Error('DynamoSummaryStore.list needs a cursorSecret');
-    const fingerprint = JSON.stringify([query.key ?? null, query.status ?? null]);
+    const fingerprint = JSON.stringify([query.key ?? null, query.status ?? null, query.language ?? null]);
     const start = query.cursor ? decodeCursor(secret, fingerprint, query.cursor) : null;
     const filter = query.status
-      ? { FilterExpression: '#st = :st', values: { ':st': query.status } }
-      : { FilterExpression: '#st <> :st', values: { ':st': 'deleted' } };
+      ? { FilterExpression: '#st = :st', values: { ':st': query.status } as Record<string, unknown> }
+      : { FilterExpression: '#st <> :st', values: { ':st': 'deleted' } as Record<string, unknown> };
+    const languageNames: Record<string, string> = {};
+    if (query.language) {
+      // A filter, not an index: the walk below stays bounded per request and returns a short page.
+      filter.FilterExpression += ' AND #article.#language = :language';
+      filter.values[':language'] = query.language;
+      languageNames['#article'] = 'article';
+      languageNames['#language'] = 'language';
+    }
 
     const items: SummaryRecord[] = [];
     const base = {
@@ -513,7 +523,12 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
           ...base,
           IndexName: INDEXES.byKey.name,
           KeyConditionExpression: '#pkey = :pkey',
-          ExpressionAttributeNames: { ...PUBLIC_PROJECTION.names, '#st': 'status', '#pkey': 'sourceKey' },
+          ExpressionAttributeNames: {
+            ...PUBLIC_PROJECTION.names,
+            ...languageNames,
+            '#st': 'status',
+            '#pkey': 'sourceKey',
+          },
           ExpressionAttributeValues: { ...filter.values, ':pkey': query.key },
           Limit: query.limit - items.length,
           ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
@@ -543,7 +558,12 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
         ...base,
         IndexName: INDEXES.byCreated.name,
         KeyConditionExpression: '#pkey = :pkey',
-        ExpressionAttributeNames: { ...PUBLIC_PROJECTION.names, '#st': 'status', '#pkey': 'gsi1pk' },
+        ExpressionAttributeNames: {
+          ...PUBLIC_PROJECTION.names,
+          ...languageNames,
+          '#st': 'status',
+          '#pkey': 'gsi1pk',
+        },
         ExpressionAttributeValues: { ...filter.values, ':pkey': `c#${month}` },
         Limit: query.limit - items.length,
         ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),

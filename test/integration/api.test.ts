@@ -344,3 +344,25 @@ describe('records written directly into older months', () => {
     expect(body.items.at(-1).article).toBeNull();
   });
 });
+
+describe('GET /summaries?language=', () => {
+  it('lists only articles in that language, and a cursor from one language is refused for another', async () => {
+    const second = await ingest('incoming/تقرير 3.txt');
+    const arabic = await call('GET', '/summaries?language=ar&limit=100');
+    const english = await call('GET', '/summaries?language=en&limit=100');
+
+    const arabicItems = JSON.parse(arabic.body).items as { id: string; article: { language: string } }[];
+    expect(arabicItems.map((r) => r.id)).toEqual(expect.arrayContaining([doneId, second]));
+    expect(arabicItems.every((r) => r.article.language === 'ar')).toBe(true);
+    expect(JSON.parse(english.body).items).toEqual([]);
+
+    const page = JSON.parse((await call('GET', '/summaries?language=ar&limit=1')).body);
+    expect(page.nextCursor).toEqual(expect.any(String));
+    expectProblem(await call('GET', `/summaries?language=en&cursor=${page.nextCursor}`), 400);
+  });
+
+  it('refuses a language that is not a language code', async () => {
+    const body = expectProblem(await call('GET', '/summaries?language=arabic'), 400);
+    expect(JSON.stringify(body)).toContain('language must be a 2–3 letter language code');
+  });
+});
