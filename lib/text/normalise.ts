@@ -74,6 +74,17 @@ const arabicKind = (c: number): number =>
   c >= ARABIC_BASE && c < 0x0900 ? (ARABIC_KIND[c - ARABIC_BASE] ?? 0) : 0;
 
 const MARK = /^\p{M}/u;
+// Whether a code unit is a combining mark, answered by the regex once per code unit and then
+// from this table: the scan asks after every edit, and a Unicode-property regex per ask is slow.
+const markCache = new Int8Array(0x10000).fill(-1);
+function isMarkUnit(c: number): boolean {
+  let known = markCache[c] ?? -1;
+  if (known === -1) {
+    known = MARK.test(String.fromCharCode(c)) ? 1 : 0;
+    markCache[c] = known;
+  }
+  return known === 1;
+}
 
 // Honorific ligatures that writers choose as one sign; NFKC would spell them out as whole phrases.
 const KEEP_LIGATURES = new Set([0xfdfa, 0xfdfb, 0xfdfd]);
@@ -137,7 +148,7 @@ export interface NormaliseOptions {
   arabic?: boolean;
 }
 
-const nextIsMark = (s: string, i: number): boolean => i < s.length && MARK.test(s.charAt(i));
+const nextIsMark = (s: string, i: number): boolean => i < s.length && isMarkUnit(s.charCodeAt(i));
 
 /** The next character that survives the scan (skipping removed ones), as its base letter. */
 function nextVisible(s: string, from: number): number {
@@ -237,9 +248,9 @@ function editCharacters(s: string): {
         if (base.length === 1 && base.charCodeAt(0) === c) break;
         out.push(s.slice(runStart, i), base);
         runStart = i + 1;
-        if (FOLDABLE_LETTER.test(base)) foldable = true;
+        if (!foldable && FOLDABLE_LETTER.test(base)) foldable = true;
         // A mapped mark, or a mapped letter followed by a mark, may need reordering or composing.
-        if (MARK.test(base) || nextIsMark(s, i + 1)) renormalise = true;
+        if (isMarkUnit(base.charCodeAt(0)) || nextIsMark(s, i + 1)) renormalise = true;
         break;
       }
     }
