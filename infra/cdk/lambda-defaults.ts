@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -44,6 +49,57 @@ export interface HouseFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** Applied to the log group. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Packages left out of the entry bundle and installed beside it (the asset's node_modules):
+   * what only some inputs need, imported with a dynamic `import()` on first use, so a cold
+   * start never evaluates them. @default [] (everything but the runtime's SDK is bundled)
+   */
+  readonly nodeModules?: readonly string[];
+}
+
+/**
+ * The runtime's AWS SDK v3 (nodejs24.x ships it, with the `@smithy/*` packages it is built on):
+ * left out of every bundle, so the entry file holds only our code and the libraries the runtime
+ * lacks. AWS's advice for cold starts; it is also what keeps the api bundle under its budget
+ * (issue 8: the DynamoDB client alone minifies to more than the 450 KB budget). `@smithy/*`
+ * goes with it so the bundle never carries a second copy that could disagree with the
+ * runtime's SDK (the same as CDK's `sdkV3ExcludeSmithyPackages` flag).
+ */
+export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];
+
+/**
+ * Context key: when true, esbuild also writes `index.meta.json` (its metafile) beside each
+ * bundle. Only the bundle-budget test and `npm run bench` set it, to prove what is inside an
+ * entry bundle; a deployment never does, so the artifact carries no metafile.
+ */
+export const BUNDLE_METAFILE_CONTEXT = 'khulasa:bundleMetafile';
+
+/**
+ * The esbuild options every house function is bundled with (`npm run bench` builds its baseline
+ * bundles with this same object, so a ratio compares code, never build settings).
+ */
+export function houseBundling(
+  options: { nodeModules?: readonly string[]; metafile?: boolean } = {},
+): BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    format: OutputFormat.ESM,
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_BANNER,
+    minify: true,
+    // A .map file beside the bundle for decoding stack traces offline; no sources inside
+    // (smaller artifact) and no --enable-source-maps, which slows every cold start and
+    // every stack trace.
+    sourceMap: true,
+    sourceMapMode: SourceMapMode.DEFAULT,
+    sourcesContent: false,
+    externalModules: [...RUNTIME_PROVIDED_MODULES],
+    ...(options.nodeModules && options.nodeModules.length > 0
+      ? { nodeModules: [...options.nodeModules] }
+      : {}),
+    ...(options.metafile ? { metafile: true } : {}),
+  };
 }
 
 /**
@@ -89,23 +145,10 @@ export class HouseFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         LOG_LEVEL: props.logLevel ?? 'INFO',
       },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        // A .map file beside the bundle for decoding stack traces offline; no sources inside
-        // (smaller artifact) and no --enable-source-maps, which slows every cold start and
-        // every stack trace.
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        // Bundle our pinned SDK instead of the runtime's: the versions we test are the ones that
-        // run, and the artifact loads on its own (the bundling test imports it in plain Node).
-        bundleAwsSDK: true,
-      },
+      bundling: houseBundling({
+        ...(props.nodeModules ? { nodeModules: props.nodeModules } : {}),
+        metafile: this.node.tryGetContext(BUNDLE_METAFILE_CONTEXT) === true,
+      }),
     });
   }
 }

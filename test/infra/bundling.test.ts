@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INGEST_LAZY_MODULES } from '../../infra/cdk/constructs/ingestion.ts';
 import { buildApp } from '../../infra/cdk/khulasa-app.ts';
-import { ESM_REQUIRE_BANNER } from '../../infra/cdk/lambda-defaults.ts';
-import { cdkJsonContext } from './support.ts';
+import { BUNDLE_METAFILE_CONTEXT, ESM_REQUIRE_BANNER } from '../../infra/cdk/lambda-defaults.ts';
+import { cdkJsonContext, REPO_ROOT } from './support.ts';
 
 const run = promisify(execFile);
 
@@ -45,31 +45,79 @@ async function importInFreshNode(bundle: string, cwd: string, env: Record<string
   }
 }
 
-const outdir = mkdtempSync(path.join(tmpdir(), 'khulasa-bundle-'));
+interface Metafile {
+  outputs: Record<
+    string,
+    {
+      entryPoint?: string;
+      inputs: Record<string, unknown>;
+      imports?: { path: string; kind: string; external?: boolean }[];
+    }
+  >;
+}
+
+/** The npm packages with code inside the entry file, and the modules it leaves external. */
+function entryContents(assetDir: string) {
+  const meta = JSON.parse(readFileSync(path.join(assetDir, 'index.meta.json'), 'utf8')) as Metafile;
+  const entry = Object.values(meta.outputs).find((o) => o.entryPoint !== undefined);
+  if (!entry) throw new Error(`no entry output in the metafile of ${assetDir}`);
+  const packages = new Set<string>();
+  for (const input of Object.keys(entry.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/.exec(input)?.[1];
+    if (name) packages.add(name);
+  }
+  const externals = (entry.imports ?? []).filter((i) => i.external === true);
+  return { packages, externals };
+}
+
+const belongsTo = (specifier: string, pkg: string) => specifier === pkg || specifier.startsWith(`${pkg}/`);
+
+// Inside the repository (git-ignored .cache/), not the OS temp dir: the bundles leave the AWS SDK
+// to the Lambda runtime (nodejs24.x ships SDK v3), and here the repository's node_modules stands
+// in for it. ESM resolution walks up from the importing file and ignores NODE_PATH, so the
+// bundles must sit below the repository's node_modules to find it.
+mkdirSync(path.join(REPO_ROOT, '.cache'), { recursive: true });
+const outdir = mkdtempSync(path.join(REPO_ROOT, '.cache', 'bundling-test-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** Asset folder of each house function, by its Powertools service name. */
+const assets: Record<string, { dir: string; fn: LambdaResource }> = {};
+
+beforeAll(() => {
+  // Bundling on (no aws:cdk:bundling-stacks override), the real handlers, as `cdk synth` does;
+  // the metafile context only adds esbuild's index.meta.json beside each bundle.
+  const { app, stack } = buildApp({
+    context: { ...cdkJsonContext(), [BUNDLE_METAFILE_CONTEXT]: true },
+    outdir,
+    cloudFormationValidation: false,
+  });
+  const template = app.synth().getStackArtifact(stack.artifactId).template as {
+    Resources: Record<string, LambdaResource>;
+  };
+  for (const r of Object.values(template.Resources)) {
+    const service = r.Properties.Environment?.Variables.POWERTOOLS_SERVICE_NAME;
+    if (r.Type !== 'AWS::Lambda::Function' || typeof service !== 'string') continue;
+    assets[service] = {
+      dir: path.join(outdir, `asset.${r.Properties.Code.S3Key.replace(/\.zip$/, '')}`),
+      fn: r,
+    };
+  }
+}, 240_000);
+
+function asset(service: string) {
+  const found = assets[service];
+  if (!found) throw new Error(`the synthesised app has no ${service} function`);
+  return found;
+}
 
 describe('the deployable Lambda artifacts', () => {
   it('bundle with the local esbuild into ESM that loads in a fresh Node 24 process', {
-    timeout: 240_000,
+    timeout: 120_000,
   }, async () => {
-    // Bundling on (no aws:cdk:bundling-stacks override), the real handlers, as `cdk synth` does.
-    const { app, stack } = buildApp({ context: cdkJsonContext(), outdir, cloudFormationValidation: false });
-    const assembly = app.synth();
-    const template = assembly.getStackArtifact(stack.artifactId).template as {
-      Resources: Record<string, LambdaResource>;
-    };
-    const functions = Object.values(template.Resources).filter(
-      (r) =>
-        r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables.POWERTOOLS_SERVICE_NAME,
-    );
-    expect(functions.map((f) => f.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
-      'khulasa-api',
-      'khulasa-ingest',
-    ]);
+    expect(Object.keys(assets).sort()).toEqual(['khulasa-api', 'khulasa-ingest']);
 
     const loaded: Record<string, string> = {};
-    for (const fn of functions) {
-      const assetDir = path.join(outdir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    for (const [service, { dir: assetDir, fn }] of Object.entries(assets)) {
       const bundle = path.join(assetDir, 'index.mjs');
       expect(existsSync(bundle)).toBe(true);
       expect(readFileSync(bundle, 'utf8').startsWith(ESM_REQUIRE_BANNER)).toBe(true);
@@ -87,13 +135,47 @@ describe('the deployable Lambda artifacts', () => {
       for (const [name, value] of Object.entries(fn.Properties.Environment.Variables)) {
         env[name] = typeof value === 'string' ? value : deployTimeValue(name);
       }
-      // From a directory without node_modules above it: the bundle must carry its dependencies.
-      loaded[String(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME)] = await importInFreshNode(
-        bundle,
-        assetDir,
-        env,
-      );
+      // From the asset folder: everything but the runtime-provided SDK comes from the bundle or
+      // the asset's own node_modules.
+      loaded[service] = await importInFreshNode(bundle, assetDir, env);
     }
     expect(loaded).toEqual({ 'khulasa-api': 'v24', 'khulasa-ingest': 'v24' });
+  });
+
+  it('leave the AWS SDK to the Lambda runtime instead of bundling a second copy', () => {
+    for (const service of ['khulasa-api', 'khulasa-ingest']) {
+      const { packages, externals } = entryContents(asset(service).dir);
+      expect([...packages].filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
+      expect(externals.some((i) => belongsTo(i.path, '@aws-sdk/client-dynamodb'))).toBe(true);
+    }
+  });
+
+  it('keep the tokenizer, document parsers and legacy encodings out of the ingest entry bundle, beside it', () => {
+    const { dir } = asset('khulasa-ingest');
+    const { packages, externals } = entryContents(dir);
+
+    expect(INGEST_LAZY_MODULES.filter((p) => packages.has(p))).toEqual([]);
+    // Imported on first use only: a static import would load them at init all the same.
+    const atInit = externals.filter(
+      (i) => INGEST_LAZY_MODULES.some((p) => belongsTo(i.path, p)) && i.kind !== 'dynamic-import',
+    );
+    expect(atInit).toEqual([]);
+    const installed = (pkg: string) => existsSync(path.join(dir, 'node_modules', pkg, 'package.json'));
+    expect(INGEST_LAZY_MODULES.filter((p) => !installed(p))).toEqual([]);
+  });
+
+  it('keep the LLM SDK, the S3 client and the document parsers out of the api bundle', () => {
+    const { dir } = asset('khulasa-api');
+    const { packages, externals } = entryContents(dir);
+    const forbidden = ['openai', '@aws-sdk/client-s3', ...INGEST_LAZY_MODULES];
+
+    expect(forbidden.filter((p) => packages.has(p))).toEqual([]);
+    expect(externals.filter((i) => forbidden.some((p) => belongsTo(i.path, p)))).toEqual([]);
+    // Nothing is installed beside it: the api function ships its entry file and source map only.
+    expect(
+      readdirSync(dir)
+        .filter((f) => f !== 'index.meta.json')
+        .sort(),
+    ).toEqual(['index.mjs', 'index.mjs.map']);
   });
 });

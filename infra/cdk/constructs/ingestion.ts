@@ -12,6 +12,21 @@ import { DEFAULT_OPENAI_MODEL, DEFAULT_SUMMARY_LANGUAGES } from '../context.ts';
 import { HouseFunction, repoPath } from '../lambda-defaults.ts';
 import { acknowledgeGrantWildcards } from './nag.ts';
 
+/**
+ * What only some inputs need: the o200k tokenizer (long articles), the DOCX, PDF and HTML
+ * parsers and the legacy Arabic encoding tables. The pipeline imports each with a dynamic
+ * `import()` on first use; left out of the entry bundle and installed beside it, a plain-text
+ * article never loads them (issue 8, budget 2).
+ */
+export const INGEST_LAZY_MODULES: readonly string[] = [
+  'gpt-tokenizer',
+  'mammoth',
+  'unpdf',
+  'linkedom',
+  '@mozilla/readability',
+  'iconv-lite',
+];
+
 export interface IngestionProps {
   readonly bucket: s3.Bucket;
   readonly table: dynamodb.Table;
@@ -90,6 +105,7 @@ export class Ingestion extends Construct {
       serviceName: 'khulasa-ingest',
       timeout,
       memorySize: 1024,
+      nodeModules: INGEST_LAZY_MODULES,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       environment: {

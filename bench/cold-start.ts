@@ -1,0 +1,188 @@
+/**
+ * Budgets 1 and 2 of issue 8: what the entry bundles contain (deterministic, from esbuild's
+ * metafile) and how long a fresh Node process takes to import them (+ the first
+ * `GET /summaries/{id}` for the api), against baselines run the same way, alternately.
+ */
+import { execFile } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { INGEST_LAZY_MODULES } from '../infra/cdk/constructs/ingestion.ts';
+import type { BundleInfo } from './bundles.ts';
+import { median } from './stats.ts';
+
+const run = promisify(execFile);
+
+export const API_BUNDLE_BUDGET_BYTES = 450_000;
+export const INGEST_BUNDLE_BUDGET_BYTES = 1_300_000;
+export const COLD_START_RATIO_BUDGET = 1.3;
+
+/** What the api function must never load: the LLM SDK, the S3 client, the document parsers. */
+export const API_FORBIDDEN = ['openai', '@aws-sdk/client-s3', ...INGEST_LAZY_MODULES];
+
+export interface ContentCheck {
+  bytes: number;
+  budgetBytes: number;
+  /** Forbidden or lazily loaded packages found inside the entry file. */
+  inside: string[];
+  /** Lazy packages the entry file imports statically (they would load at init). */
+  importedAtInit: string[];
+  /** Lazy packages that are not installed beside the entry file. */
+  missingBeside: string[];
+  pass: boolean;
+}
+
+const matches = (specifier: string, pkg: string) => specifier === pkg || specifier.startsWith(`${pkg}/`);
+
+export function checkApiBundle(bundle: BundleInfo): ContentCheck {
+  const inside = API_FORBIDDEN.filter((p) => bundle.packagesInEntry[p] !== undefined);
+  const importedAtInit = API_FORBIDDEN.filter((p) => bundle.externalImports.some((i) => matches(i.path, p)));
+  return {
+    bytes: bundle.entryBytes,
+    budgetBytes: API_BUNDLE_BUDGET_BYTES,
+    inside,
+    importedAtInit,
+    missingBeside: [],
+    pass: bundle.entryBytes <= API_BUNDLE_BUDGET_BYTES && inside.length === 0 && importedAtInit.length === 0,
+  };
+}
+
+export function checkIngestBundle(bundle: BundleInfo): ContentCheck {
+  const inside = INGEST_LAZY_MODULES.filter((p) => bundle.packagesInEntry[p] !== undefined);
+  const importedAtInit = INGEST_LAZY_MODULES.filter((p) =>
+    bundle.externalImports.some((i) => matches(i.path, p) && i.kind !== 'dynamic-import'),
+  );
+  const missingBeside = INGEST_LAZY_MODULES.filter((p) => !bundle.shippedBeside.includes(p));
+  return {
+    bytes: bundle.entryBytes,
+    budgetBytes: INGEST_BUNDLE_BUDGET_BYTES,
+    inside,
+    importedAtInit,
+    missingBeside,
+    pass:
+      bundle.entryBytes <= INGEST_BUNDLE_BUDGET_BYTES &&
+      inside.length === 0 &&
+      importedAtInit.length === 0 &&
+      missingBeside.length === 0,
+  };
+}
+
+/** An API Gateway HTTP API (payload v2) `GET` event, as the local API server builds one. */
+export function getEvent(rawPath: string) {
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers: { host: 'bench.local', 'user-agent': 'khulasa-bench' },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'bench',
+      domainName: 'bench.local',
+      domainPrefix: 'bench',
+      http: { method: 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: 'bench',
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: false,
+  };
+}
+
+export interface ProbeTiming {
+  importMs: number;
+  firstRequestMs: number;
+  totalMs: number;
+}
+
+/**
+ * Imports the bundle in a new Node process and, with an event, invokes its handler once; the
+ * times are taken inside that process (Node's own start-up is the same for every bundle).
+ */
+async function probe(bundle: BundleInfo, env: Record<string, string>, event?: unknown): Promise<ProbeTiming> {
+  const script = `
+    const t0 = performance.now();
+    const m = await import(${JSON.stringify(pathToFileURL(bundle.entry).href)});
+    const t1 = performance.now();
+    const event = ${JSON.stringify(event ?? null)};
+    if (event !== null) {
+      const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000, callbackWaitsForEmptyEventLoop: false };
+      const result = await m.handler(event, context);
+      if (result?.statusCode !== 200) throw new Error('first request answered ' + JSON.stringify(result).slice(0, 300));
+    }
+    const t2 = performance.now();
+    process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, firstRequestMs: t2 - t1, totalMs: t2 - t0 }) + '\\n');
+    process.exit(0);`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: bundle.dir,
+    env,
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as ProbeTiming;
+}
+
+export interface ColdStartFigure {
+  runs: number;
+  bundleMs: number;
+  baselineMs: number;
+  ratio: number;
+  pass: boolean;
+}
+
+/**
+ * `runs` fresh processes for each, bundle and baseline alternating (so load from other work on
+ * the machine hits both alike), after one unmeasured run each (file cache). Medians.
+ */
+export async function measureColdStart(options: {
+  bundle: BundleInfo;
+  baseline: BundleInfo;
+  env: Record<string, string>;
+  event?: unknown;
+  runs: number;
+  figure: (t: ProbeTiming) => number;
+}): Promise<ColdStartFigure> {
+  const { bundle, baseline, env, event, runs, figure } = options;
+  await probe(bundle, env, event);
+  await probe(baseline, env, event);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    ours.push(figure(await probe(bundle, env, event)));
+    theirs.push(figure(await probe(baseline, env, event)));
+  }
+  const bundleMs = median(ours);
+  const baselineMs = median(theirs);
+  const ratio = bundleMs / baselineMs;
+  return { runs, bundleMs, baselineMs, ratio, pass: ratio <= COLD_START_RATIO_BUDGET };
+}
+
+/**
+ * The function's environment as Lambda would give it: its template values, stand-ins for what
+ * CloudFormation resolves at deploy time, and local endpoints (anything else fails fast).
+ */
+export function lambdaEnvironment(
+  bundle: BundleInfo,
+  standIns: Record<string, string>,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'khulasa-bench',
+    AWS_SECRET_ACCESS_KEY: 'khulasa-bench',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    ...bundle.environment,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    LOG_LEVEL: 'SILENT',
+  };
+  for (const name of bundle.deployTimeVariables) {
+    const value = standIns[name] ?? (name.endsWith('_ARN') ? standIns['*_ARN'] : undefined);
+    if (value === undefined) throw new Error(`No stand-in for the deploy-time value of ${name}.`);
+    env[name] = value;
+  }
+  return { ...env, ...extra };
+}
