@@ -14,7 +14,9 @@ import { recordOutcome } from './telemetry.ts';
 type NotificationRecord = Omit<SQSRecord, 'body'> & { body: S3NotificationBody };
 
 /**
- * SQS (S3 notifications) → the ingest use case, one record at a time. Records that throw are
+ * SQS (S3 notifications) → the ingest use case; the batch processor runs a batch's records
+ * concurrently (the SQS event source's batch size × its maximum concurrency is the LLM
+ * concurrency). Records that throw are
  * reported in `batchItemFailures`, so only they come back from the queue.
  */
 export function createIngestHandler(deps: IngestHandlerDeps) {

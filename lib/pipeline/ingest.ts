@@ -80,6 +80,22 @@ export class RetryLaterError extends Error {
 const CONTENT_POLL_MS = 500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A done record whose summary this content and these settings would reproduce. */
+function summarisesTheSame(record: SummaryRecord, reuse: ReuseQuery): boolean {
+  if (record.status !== 'done' || !record.model || !record.usage) return false;
+  if (record.contentHash !== reuse.contentHash) return false;
+  const { provider, name, promptVersion } = record.model;
+  if (provider !== reuse.provider || name !== reuse.model || promptVersion !== reuse.promptVersion)
+    return false;
+  // The languages asked for then: the ones produced plus the ones flagged as missing or wrong.
+  const asked = new Set(Object.keys(record.summaries));
+  for (const flag of record.quality.flags) {
+    const m = /^(?:missing|wrong)_language:(.+)$/.exec(flag);
+    if (m?.[1]) asked.add(m[1]);
+  }
+  return asked.size === reuse.languages.length && reuse.languages.every((l) => asked.has(l));
+}
+
 function doneOutcome(
   id: string,
   reusedFrom: string | null,
@@ -164,7 +180,7 @@ export class IngestArticle {
     try {
       const prepared = await this.read(source);
       article = toArticleInfo(prepared);
-      return await this.summariseAndStore(id, attempt, prepared, article);
+      return await this.summariseAndStore(id, attempt, prepared, article, claim.previous);
     } catch (e: unknown) {
       return this.settle(id, attempt, e, article);
     }
@@ -207,6 +223,7 @@ export class IngestArticle {
     attempt: Attempt,
     prepared: PreparedArticle,
     article: ArticleInfo,
+    previous: SummaryRecord | null,
   ): Promise<IngestOutcome> {
     const { summariser, store } = this.deps;
     const contentHash = sha256(prepared.text);
@@ -219,7 +236,12 @@ export class IngestArticle {
     };
     const work = { article, contentHash, text: prepared.text, languages: this.settings.languages };
 
-    const lease = await this.reuseOrLease(reuse, attempt);
+    // The same content uploaded again under the same key: the claim replaced the done record, so
+    // the reuse pointer (which names this very record) no longer finds it — copy it from here.
+    const lease: Awaited<ReturnType<IngestArticle['reuseOrLease']>> =
+      previous && summarisesTheSame(previous, reuse)
+        ? { status: 'reuse', record: previous }
+        : await this.reuseOrLease(reuse, attempt);
     if (lease.status === 'reuse') {
       const { record } = lease;
       const copied = reusedResult(record);

@@ -37,7 +37,8 @@ export interface ClaimRequest {
 }
 
 export type ClaimOutcome =
-  | { claimed: true; record: SummaryRecord }
+  /** `previous` is the record as it was before this claim (a re-upload may carry the same content). */
+  | { claimed: true; record: SummaryRecord; previous: SummaryRecord | null }
   | {
       claimed: false;
       reason: 'stale' | 'duplicate' | 'in_progress' | 'deleted';

@@ -178,7 +178,7 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
         if (isConditionFailure(e)) continue;
         throw e;
       }
-      return { claimed: true, record: toRecord(item) };
+      return { claimed: true, record: toRecord(item), previous: current ? toRecord(current) : null };
     }
     // Others keep writing this record: let the caller retry later rather than spin.
     const latest = await this.#getItem(request.id);

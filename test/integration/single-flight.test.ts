@@ -143,4 +143,24 @@ describe('single flight', () => {
     expect(payers).toHaveLength(1);
     expect(stored.every((r) => r?.summaries.ar?.summary === payers[0]?.summaries.ar?.summary)).toBe(true);
   });
+
+  it('makes no LLM call when the same content is uploaded again under the same key', async () => {
+    const body = Buffer.from(
+      'عنوان خبر يعاد رفعه\nنص خبر قصير كتبه فريق خلاصة ليرفع مرتين تحت المفتاح نفسه.',
+    );
+    const first = await upload('incoming/again.txt', body);
+    await deliverUntilAcknowledged([{ id: 'again-1', record: first }]);
+    const before = await store.get(recordId('articles', 'incoming/again.txt'));
+    llm.clear();
+
+    const second = await upload('incoming/again.txt', body);
+    await deliverUntilAcknowledged([{ id: 'again-2', record: second }]);
+
+    expect(second.s3.object.sequencer > first.s3.object.sequencer).toBe(true);
+    expect(llm.chatRequests()).toHaveLength(0);
+    const after = await store.get(recordId('articles', 'incoming/again.txt'));
+    expect(after?.status).toBe('done');
+    expect(after?.summaries).toEqual(before?.summaries);
+    expect(after?.usage).toMatchObject({ llmCalls: 0, reusedFrom: after?.id });
+  });
 });

@@ -34,7 +34,10 @@ export interface IngestionProps {
   readonly openAiSecret: secretsmanager.ISecret;
   /** Receives before a message moves to the dead-letter queue. @default 3 */
   readonly maxReceiveCount?: number;
-  /** Concurrent invocations the event source may run (caps LLM spend and rate). @default 5 */
+  /**
+   * Concurrent invocations the event source may run. Records of one batch are processed
+   * concurrently, so up to `maxConcurrency × batchSize` articles reach the LLM at once. @default 5
+   */
   readonly maxConcurrency?: number;
   /** Messages per invocation; small, because one article can take minutes. @default 5 */
   readonly batchSize?: number;

@@ -48,7 +48,7 @@ class FakeStore implements IngestStore {
 
   async claim(request: ClaimRequest): Promise<ClaimOutcome> {
     this.claims.push(request);
-    return this.claimOutcome ?? { claimed: true, record: {} as SummaryRecord };
+    return this.claimOutcome ?? { claimed: true, record: {} as SummaryRecord, previous: null };
   }
   async complete(id: string, owner: string, work: Parameters<IngestStore['complete']>[2]) {
     this.completed.push({ id, owner, reusedFrom: work.reusedFrom, result: work.result });
