@@ -1,4 +1,3 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseApiConfig } from '../../lib/config/api.ts';
 import { cachedSecret } from '../../lib/config/secrets.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
@@ -21,7 +20,7 @@ export function defaultDeps(): ApiDeps {
 
 /** Read on the first list request (not at init): a `GET /summaries/{id}` cold start never pays for it. */
 function cursorSecretLoader(secretArn: string): () => Promise<string> {
-  const read = cachedSecret(new SecretsManagerClient({}), secretArn);
+  const read = cachedSecret(secretArn);
   return async () => {
     const value = await read();
     if (!value || value.length < 16) throw new Error('The cursor secret is missing or too short.');
