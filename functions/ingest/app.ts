@@ -32,13 +32,14 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
     if (ignored > 0) logger.debug('Ignored non-article events', { messageId: record.messageId, ignored });
 
     for (const event of events) {
-      // Keys every line of this article carries, stage timings included; never its text.
-      logger.appendKeys({
+      // Passed with every line rather than appended to the shared logger: the batch processor
+      // runs a batch's records concurrently, so appended keys would leak between articles.
+      const keys = {
         messageId: record.messageId,
         key: event.key,
         bucket: event.bucket,
         attempt: receiveCount,
-      });
+      };
       try {
         const outcome = await ingest.handle(event, {
           messageId: record.messageId,
@@ -48,7 +49,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
           deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - 5_000),
         });
         recordOutcome(metrics, outcome);
-        logger.info('Article processed', { ...outcome, recordId: outcome.id });
+        logger.info('Article processed', { ...keys, ...outcome, recordId: outcome.id });
       } catch (e: unknown) {
         const retryAfter = e instanceof RetryLaterError ? e.retryAfterSeconds : undefined;
         metrics.addMetric('ArticlesRetried', MetricUnit.Count, 1);
@@ -58,8 +59,6 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
         });
         await retries.backoff(record, receiveCount, e, retryAfter);
         throw e;
-      } finally {
-        logger.removeKeys(['messageId', 'key', 'bucket', 'attempt']);
       }
     }
   };

@@ -78,6 +78,10 @@ export class RetryLaterError extends Error {
 }
 
 const CONTENT_POLL_MS = 500;
+const PAID_RESULTS_KEPT = 200;
+
+const reuseKey = (q: ReuseQuery): string =>
+  JSON.stringify([q.contentHash, q.provider, q.model, q.promptVersion, [...q.languages].sort()]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A done record whose summary this content and these settings would reproduce. */
@@ -186,6 +190,18 @@ export class IngestArticle {
     }
   }
 
+  /** Results paid for in this container but not yet written; small, since a write usually follows. */
+  private readonly paidResults = new Map<string, SummaryResult>();
+
+  private rememberPaid(key: string, result: SummaryResult): void {
+    this.paidResults.delete(key);
+    this.paidResults.set(key, result);
+    if (this.paidResults.size > PAID_RESULTS_KEPT) {
+      const oldest = this.paidResults.keys().next().value;
+      if (oldest !== undefined) this.paidResults.delete(oldest);
+    }
+  }
+
   private async timed<T>(stage: IngestStage, work: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
@@ -252,9 +268,14 @@ export class IngestArticle {
     }
 
     const notes = store.notesFor(id);
+    const paidKey = reuseKey(reuse);
+    const paidHere = this.paidResults.get(paidKey);
     let result: SummaryResult;
     if (lease.status === 'paid') {
       result = lease.result;
+    } else if (paidHere) {
+      // Paid for by an earlier attempt in this container whose writes all failed (e.g. throttling).
+      result = paidHere;
     } else {
       try {
         result = await this.timed('summarise', () =>
@@ -273,16 +294,21 @@ export class IngestArticle {
         await store.endContentWork(reuse, attempt.messageId).catch(() => undefined);
         throw e;
       }
-      // Kept before the record write: if that write fails, the retry copies this instead of paying again.
-      await store.savePaidResult(reuse, attempt.messageId, result);
+      // Kept before the record write, so a failed write never pays twice: in this container's memory
+      // first (a retry of the message usually lands here again), then in the store (any container).
+      this.rememberPaid(paidKey, result);
+      // Insurance, not the result: if this write fails too, the record write below still runs.
+      await store.savePaidResult(reuse, attempt.messageId, result).catch(() => undefined);
     }
     const paid = result;
     await this.timed('store', () =>
       store.complete(id, attempt.messageId, { ...work, result: paid, reusedFrom: null }, this.now()),
     );
+    this.paidResults.delete(paidKey);
     await notes.clear().catch(() => undefined);
     // A result paid for by an earlier attempt cost nothing this time.
-    return doneOutcome(id, null, paid, lease.status === 'paid' ? 0 : paid.usage.llmCalls);
+    const freshlyPaid = lease.status !== 'paid' && paidHere === undefined;
+    return doneOutcome(id, null, paid, freshlyPaid ? paid.usage.llmCalls : 0);
   }
 
   /**

@@ -391,3 +391,27 @@ describe('IngestArticle stage timings', () => {
     expect(stages).toEqual(['read:true', 'prepare:true', 'summarise:true', 'store:true']);
   });
 });
+
+describe('IngestArticle when DynamoDB fails after the LLM was paid', () => {
+  it('retries the write without a second LLM call even when the insurance write failed too', async () => {
+    const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
+    const complete = store.complete.bind(store);
+    let writes = 0;
+    store.savePaidResult = async () => {
+      throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+    };
+    store.complete = async (...args: Parameters<FakeStore['complete']>) => {
+      writes += 1;
+      if (writes === 1)
+        throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      return complete(...args);
+    };
+
+    await expect(ingest.handle(event('a.txt'), attempt())).rejects.toBeInstanceOf(RetryLaterError);
+    const outcome = await ingest.handle(event('a.txt'), attempt({ receiveCount: 2 }));
+
+    expect(outcome).toMatchObject({ status: 'done', llmCalls: 0 });
+    expect(summariser.requests).toHaveLength(1);
+    expect(store.completed).toHaveLength(1);
+  });
+});
