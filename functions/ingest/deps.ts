@@ -30,7 +30,11 @@ export function defaultDeps(
 ): IngestHandlerDeps {
   const logger = overrides.logger ?? new Logger({ serviceName: 'khulasa-ingest' });
   const metrics = overrides.metrics ?? new Metrics({ namespace: 'khulasa', serviceName: 'khulasa-ingest' });
-  const s3 = new S3Client({ forcePathStyle: config.s3ForcePathStyle });
+  // No request timeout by default in the SDK; a stalled read must fail and be retried, not hang.
+  const s3 = new S3Client({
+    forcePathStyle: config.s3ForcePathStyle,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
+  });
   const loadApiKey = config.llm.apiKeySecretArn ? cachedSecret(config.llm.apiKeySecretArn) : undefined;
   return {
     ingest: createIngestArticle(

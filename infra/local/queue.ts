@@ -246,13 +246,27 @@ export class LocalQueue {
     }
 
     let failed: Set<string>;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const response = await this.opts.handler(this.toEvent(batch, receivedAt), this.context(receivedAt));
+      // Lambda ends an invocation at its timeout, and its messages come back; so does this queue,
+      // leaving the stuck call to finish (or not) with its result ignored.
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Task timed out after ${this.opts.functionTimeoutMs / 1000} seconds`)),
+          this.opts.functionTimeoutMs,
+        );
+      });
+      const response = await Promise.race([
+        this.opts.handler(this.toEvent(batch, receivedAt), this.context(receivedAt)),
+        timedOut,
+      ]);
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (e: unknown) {
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       for (const m of batch) m.lastError = error;
       failed = new Set(batch.map((m) => m.messageId));
+    } finally {
+      clearTimeout(timer);
     }
 
     for (const m of batch) {

@@ -23,6 +23,8 @@ export interface LocalStackOptions {
   maxReceiveCount?: number;
   retryDelaysSeconds?: readonly number[];
   concurrency?: number;
+  /** The emulated ingest function timeout (and claim lease), as in the CDK stack. @default 300 */
+  functionTimeoutSeconds?: number;
   /** Called after every delivered batch with the ids of the records it touched. */
   onProcessed?: (keys: { bucket: string; key: string; ok: boolean }[]) => void;
   onDeadLetter?: (message: QueueMessage) => void;
@@ -122,6 +124,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       S3_FORCE_PATH_STYLE: 'true',
       TABLE_NAME: tableName,
       MAX_RECEIVE_COUNT: String(maxReceiveCount),
+      // A claim is held for as long as the function may run, exactly as the CDK stack sets it.
+      LEASE_SECONDS: String(options.functionTimeoutSeconds ?? 300),
       CURSOR_SECRET: await cursorSecret(options.dataDir),
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'WARN',
       // EMF metrics are for CloudWatch; on one machine they would only flood the terminal.
@@ -157,6 +161,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       maxReceiveCount,
       retryDelaysSeconds: delays,
       concurrency: options.concurrency ?? 4,
+      functionTimeoutMs: (options.functionTimeoutSeconds ?? 300) * 1000,
       ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
       handler: async (event: SQSEvent, context: Context) => {
         const response = (await ingestHandler(event, context)) as SQSBatchResponse;

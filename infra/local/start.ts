@@ -24,6 +24,7 @@ const Env = z.object({
     .pipe(z.array(z.number().nonnegative()).min(1)),
   MAX_RECEIVE_COUNT: z.coerce.number().int().min(1).max(100).default(3),
   LOCAL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  LOCAL_FUNCTION_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(900).default(300),
 });
 
 const parsed = Env.safeParse(process.env);
@@ -72,6 +73,7 @@ const stack = await startLocalStack({
   maxReceiveCount: env.MAX_RECEIVE_COUNT,
   retryDelaysSeconds: env.LOCAL_RETRY_DELAYS,
   concurrency: env.LOCAL_CONCURRENCY,
+  functionTimeoutSeconds: env.LOCAL_FUNCTION_TIMEOUT_SECONDS,
   onProcessed: (items) => {
     for (const item of items) void printRecord(item.bucket, item.key).catch(() => undefined);
   },

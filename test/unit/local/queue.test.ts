@@ -174,3 +174,28 @@ describe('LocalQueue inbox', () => {
     expect(await readdir(join(dir, 'inbox'))).toEqual([]);
   });
 });
+
+describe('LocalQueue function timeout', () => {
+  it('fails a batch that outlives the function timeout and delivers its messages again', async () => {
+    const receives: string[] = [];
+    const queue = new LocalQueue({
+      directory: dir,
+      maxReceiveCount: 3,
+      retryDelaysSeconds: [0],
+      functionTimeoutMs: 200,
+      handler: (event) => {
+        const count = event.Records[0]?.attributes.ApproximateReceiveCount ?? '?';
+        receives.push(count);
+        // The first invocation hangs for good, as a stalled connection would.
+        return count === '1' ? new Promise<SQSBatchResponse>(() => undefined) : ok();
+      },
+    });
+    await queue.start();
+
+    await queue.send('article');
+    await queue.whenIdle();
+    await queue.stop();
+
+    expect(receives).toEqual(['1', '2']);
+  });
+});
