@@ -8,7 +8,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { objectEventsFrom, type S3NotificationBody } from '../../lib/events/s3-notification.ts';
 import { RetryLaterError } from '../../lib/pipeline/ingest.ts';
 import type { IngestHandlerDeps } from './deps.ts';
-import { recordOutcome } from './telemetry.ts';
+import { recordOutcome, recordRetry } from './telemetry.ts';
 
 /** An SQS record after the batch processor parsed its body with the notification schema. */
 type NotificationRecord = Omit<SQSRecord, 'body'> & { body: S3NotificationBody };
@@ -52,7 +52,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
         logger.info('Article processed', { ...keys, ...outcome, recordId: outcome.id });
       } catch (e: unknown) {
         const retryAfter = e instanceof RetryLaterError ? e.retryAfterSeconds : undefined;
-        metrics.addMetric('ArticlesRetried', MetricUnit.Count, 1);
+        recordRetry(metrics, e instanceof RetryLaterError ? e.code : 'internal');
         logger.warn('Article will be retried', {
           error: e instanceof Error ? e.message : String(e),
           retryAfter,

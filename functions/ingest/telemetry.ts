@@ -46,3 +46,15 @@ export function recordOutcome(metrics: Metrics, outcome: IngestOutcome): void {
       break;
   }
 }
+
+/**
+ * A message going back to the queue, counted by cause: `llm_not_configured` on every attempt is
+ * what the missing-key alarm watches, long before anything reaches the dead-letter queue.
+ */
+export function recordRetry(metrics: Metrics, code: string | null): void {
+  metrics.addMetric('ArticlesRetried', MetricUnit.Count, 1);
+  if (code === null) return;
+  const single = metrics.singleMetric();
+  single.addDimension('ErrorCode', code);
+  single.addMetric('ArticlesRetried', MetricUnit.Count, 1);
+}

@@ -70,10 +70,13 @@ export type IngestOutcome =
 /** A message that must go back to the queue: the failure is retryable and it was not the last try. */
 export class RetryLaterError extends Error {
   readonly retryAfterSeconds: number | undefined;
-  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+  /** Why, as a record error code (`llm_failed`, `llm_not_configured`, …), or null for "busy". */
+  readonly code: string | null;
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number; code?: string }) {
     super(message, options);
     this.name = 'RetryLaterError';
     this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.code = options?.code ?? null;
   }
 }
 
@@ -394,6 +397,7 @@ export class IngestArticle {
     }
     throw new RetryLaterError(transient.message, {
       cause: e,
+      code: transient.code,
       ...(transient.retryAfterSeconds === undefined
         ? {}
         : { retryAfterSeconds: transient.retryAfterSeconds }),

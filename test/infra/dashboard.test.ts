@@ -49,3 +49,19 @@ describe('the operator dashboard', () => {
     expect(body).toContain(`["AWS/Lambda","Errors","FunctionName","<${ingest.logicalId}>"`);
   });
 });
+
+describe('the missing-key alarm', () => {
+  it('fires on the first retry caused by llm_not_configured, long before the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'khulasa',
+      MetricName: 'ArticlesRetried',
+      Dimensions: [
+        { Name: 'ErrorCode', Value: 'llm_not_configured' },
+        { Name: 'service', Value: 'khulasa-ingest' },
+      ],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+});

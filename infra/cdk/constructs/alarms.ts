@@ -15,14 +15,19 @@ export interface AlarmsProps {
   readonly alarmEmail?: string;
   /** Length of one evaluation period. @default Duration.minutes(5) */
   readonly period?: Duration;
+  /** Namespace of the ingest function's Powertools Metrics. @default 'khulasa' */
+  readonly metricsNamespace?: string;
+  /** Powertools `serviceName` of the ingest function (a metric dimension). @default 'khulasa-ingest' */
+  readonly serviceName?: string;
 }
 
-/** Alarms for what needs a human: dead letters, ingest crashes and throttling. */
+/** Alarms for what needs a human: dead letters, ingest crashes, throttling and a missing LLM key. */
 export class Alarms extends Construct {
   readonly deadLetters: cloudwatch.Alarm;
   readonly ingestErrors: cloudwatch.Alarm;
   readonly ingestThrottles: cloudwatch.Alarm;
   readonly apiThrottles: cloudwatch.Alarm;
+  readonly llmNotConfigured: cloudwatch.Alarm;
   readonly topic: sns.Topic | undefined;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
@@ -61,11 +66,32 @@ export class Alarms extends Construct {
       ...anyAbove0,
     });
 
+    // The ingest function counts every retry by cause (Powertools Metrics, EMF).
+    this.llmNotConfigured = new cloudwatch.Alarm(this, 'LlmNotConfigured', {
+      alarmDescription:
+        'The OpenAI API key is missing or empty (or refused): uploads are being retried with llm_not_configured. ' +
+        'Put the key into the secret named by the OpenAiSecretArn output.',
+      metric: new cloudwatch.Metric({
+        namespace: props.metricsNamespace ?? 'khulasa',
+        metricName: 'ArticlesRetried',
+        dimensionsMap: { service: props.serviceName ?? 'khulasa-ingest', ErrorCode: 'llm_not_configured' },
+        period,
+        statistic: 'Sum',
+      }),
+      ...anyAbove0,
+    });
+
     if (props.alarmEmail !== undefined) {
       this.topic = new sns.Topic(this, 'Topic', { displayName: 'khulasa alarms', enforceSSL: true });
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
       const action = new SnsAction(this.topic);
-      for (const alarm of [this.deadLetters, this.ingestErrors, this.ingestThrottles, this.apiThrottles]) {
+      for (const alarm of [
+        this.deadLetters,
+        this.ingestErrors,
+        this.ingestThrottles,
+        this.apiThrottles,
+        this.llmNotConfigured,
+      ]) {
         alarm.addAlarmAction(action);
         alarm.addOkAction(action);
       }

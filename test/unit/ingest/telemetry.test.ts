@@ -1,6 +1,6 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { describe, expect, it } from 'vitest';
-import { recordOutcome } from '../../../functions/ingest/telemetry.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { recordOutcome, recordRetry } from '../../../functions/ingest/telemetry.ts';
 
 const metricNames = (metrics: Metrics) => {
   const emf = metrics.serializeMetrics() as unknown as Record<string, unknown>;
@@ -48,5 +48,19 @@ describe('recordOutcome', () => {
     recordOutcome(metrics, { status: 'failed', id: 'x', code: 'empty' });
 
     expect(metrics.serializeMetrics()).toMatchObject({ ArticlesFailed: 1 });
+  });
+});
+
+describe('recordRetry', () => {
+  it('counts a retry, and once more under its error code', () => {
+    const metrics = new Metrics({ namespace: 'khulasa-test', serviceName: 'ingest' });
+    const single = { addDimension: vi.fn(), addMetric: vi.fn() };
+    vi.spyOn(metrics, 'singleMetric').mockReturnValue(single as unknown as Metrics);
+
+    recordRetry(metrics, 'llm_not_configured');
+
+    expect(metrics.serializeMetrics()).toMatchObject({ ArticlesRetried: 1 });
+    expect(single.addDimension).toHaveBeenCalledWith('ErrorCode', 'llm_not_configured');
+    expect(single.addMetric).toHaveBeenCalledWith('ArticlesRetried', 'Count', 1);
   });
 });
