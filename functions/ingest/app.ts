@@ -20,7 +20,7 @@ type NotificationRecord = Omit<SQSRecord, 'body'> & { body: S3NotificationBody }
  * reported in `batchItemFailures`, so only they come back from the queue.
  */
 export function createIngestHandler(deps: IngestHandlerDeps) {
-  const { ingest, processor, logger, metrics, retries } = deps;
+  const { ingest, newProcessor, logger, metrics, retries } = deps;
 
   const recordHandler = async (record: NotificationRecord, context: Context): Promise<void> => {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
@@ -64,7 +64,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
   };
 
   return middy(async (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, recordHandler, processor as BatchProcessor, {
+    processPartialResponse(event, recordHandler, newProcessor(), {
       context,
       // Report every failed record instead of throwing: the queue retries exactly those.
       throwOnFullBatchFailure: false,

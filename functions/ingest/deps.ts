@@ -16,7 +16,12 @@ export type { RetryPort };
 
 export interface IngestHandlerDeps {
   ingest: IngestArticle;
-  processor: BatchProcessor;
+  /**
+   * A batch processor for one invocation. Its state (records, failures) belongs to that
+   * invocation: one shared across concurrent invocations of the same module (the local stack,
+   * tests) would report one batch's failures as another's successes.
+   */
+  newProcessor: () => BatchProcessor;
   logger: Logger;
   metrics: Metrics;
   retries: RetryPort;
@@ -42,12 +47,13 @@ export function defaultDeps(
       { s3, dynamo: createDocumentClient(), ...(loadApiKey ? { loadApiKey } : {}) },
       stageObserver(logger, metrics),
     ),
-    processor: new BatchProcessor(EventType.SQS, {
-      parser,
-      innerSchema: S3NotificationBodySchema,
-      transformer: 'json',
-      logger,
-    }),
+    newProcessor: () =>
+      new BatchProcessor(EventType.SQS, {
+        parser,
+        innerSchema: S3NotificationBodySchema,
+        transformer: 'json',
+        logger,
+      }),
     logger,
     metrics,
     retries: config.queueUrl ? new SqsVisibilityBackoff({ queueUrl: config.queueUrl, logger }) : noBackoff,

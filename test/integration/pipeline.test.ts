@@ -70,11 +70,11 @@ const get = async (path: string): Promise<APIGatewayProxyStructuredResultV2> => 
   return (await api(event, context)) as APIGatewayProxyStructuredResultV2;
 };
 
+/** Uploads and returns the S3 event of that very upload (uploads may run concurrently). */
 async function upload(key: string, body: Uint8Array | string): Promise<S3EventNotificationRecord> {
-  const before = events.length;
   await s3.send(new PutObjectCommand({ Bucket: 'articles', Key: key, Body: body }));
-  const record = events[before];
-  if (!record) throw new Error('no S3 event was emitted');
+  const record = events.findLast((r) => decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')) === key);
+  if (!record) throw new Error(`no S3 event was emitted for ${key}`);
   return record;
 }
 
@@ -189,6 +189,31 @@ describe('the ingest handler against s3rver and dynalite', () => {
       }),
     );
     expect(stored.Item?.status).toBe('done');
+  });
+
+  it('keeps concurrent invocations apart: each reports exactly its own failed records', async () => {
+    const records = await Promise.all(
+      ['a', 'b', 'c'].map((n) =>
+        upload(`incoming/concurrent-${n}.txt`, `Headline ${n}\nA short article body ${n}.`),
+      ),
+    );
+    const bad = (id: string) => ({ id, body: '{"not":"an S3 notification"}' });
+
+    const [first, second, third] = await Promise.all([
+      ingest(
+        sqsEvent([{ id: 'c-a', body: JSON.stringify({ Records: [records[0]] }) }, bad('bad-1')]),
+        context,
+      ),
+      ingest(sqsEvent([{ id: 'c-b', body: JSON.stringify({ Records: [records[1]] }) }]), context),
+      ingest(
+        sqsEvent([bad('bad-2'), { id: 'c-c', body: JSON.stringify({ Records: [records[2]] }) }]),
+        context,
+      ),
+    ]);
+
+    expect(first?.batchItemFailures).toEqual([{ itemIdentifier: 'bad-1' }]);
+    expect(second?.batchItemFailures).toEqual([]);
+    expect(third?.batchItemFailures).toEqual([{ itemIdentifier: 'bad-2' }]);
   });
 
   it('ends an empty upload as failed/empty and acknowledges the message', async () => {
