@@ -4,9 +4,8 @@ import type { IngestConfig } from '../config/ingest.ts';
 import { DynamoSummaryStore } from '../store/repository.ts';
 import { ExtractiveSummariser } from '../summarise/extractive.ts';
 import { KeyResolvingSummariser } from '../summarise/lazy.ts';
-import { createOpenAiClient, OpenAiSummariser } from '../summarise/openai.ts';
 import type { Summariser } from '../summarise/port.ts';
-import { PROMPT_VERSION } from '../summarise/prompt.ts';
+import { PROMPT_VERSION } from '../summarise/version.ts';
 import { IngestArticle, type IngestObserver } from './ingest.ts';
 import { S3ObjectSource } from './s3-source.ts';
 
@@ -24,8 +23,11 @@ export function createSummariser(
 ): Summariser {
   const { llm } = config;
   if (llm.provider === 'extractive') return new ExtractiveSummariser();
-  const build = (apiKey: string) =>
-    new OpenAiSummariser({
+  // The adapter (the openai SDK, the answer schema, map-reduce) loads with the first summary, not
+  // at init: a cold start that finds only duplicates or bad input never pays for it.
+  const build = async (apiKey: string) => {
+    const { createOpenAiClient, OpenAiSummariser } = await import('../summarise/openai.ts');
+    return new OpenAiSummariser({
       client: createOpenAiClient({
         apiKey,
         baseURL: llm.baseURL,
@@ -39,6 +41,7 @@ export function createSummariser(
       maxCallsPerArticle: llm.maxCallsPerArticle,
       mapConcurrency: llm.mapConcurrency,
     });
+  };
   const envKey = llm.apiKey;
   return new KeyResolvingSummariser({
     provider: 'openai',

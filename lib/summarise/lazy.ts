@@ -11,7 +11,7 @@ export class KeyResolvingSummariser implements Summariser {
   readonly modelName: string;
   readonly promptVersion: string;
   private readonly loadKey: () => Promise<string | undefined>;
-  private readonly build: (apiKey: string) => Summariser;
+  private readonly build: (apiKey: string) => Summariser | Promise<Summariser>;
   private inner: Summariser | null = null;
 
   constructor(options: {
@@ -19,7 +19,7 @@ export class KeyResolvingSummariser implements Summariser {
     modelName: string;
     promptVersion: string;
     loadKey: () => Promise<string | undefined>;
-    build: (apiKey: string) => Summariser;
+    build: (apiKey: string) => Summariser | Promise<Summariser>;
   }) {
     this.provider = options.provider;
     this.modelName = options.modelName;
@@ -37,7 +37,7 @@ export class KeyResolvingSummariser implements Summariser {
         throw new TransientError('llm_not_configured', 'The OpenAI API key could not be read.', { cause: e });
       }
       if (!key) throw new LlmNotConfiguredError('The OpenAI API key secret is empty.');
-      this.inner = this.build(key);
+      this.inner = await this.build(key);
     }
     return this.inner.summarise(request);
   }

@@ -1,11 +1,10 @@
 import type { SummaryRequest } from './port.ts';
 import { languageName } from './schema.ts';
+import { PROMPT_VERSION } from './version.ts';
 
-/**
- * Changes whenever the instructions or the schemas change: stored summaries are reused, and cached
- * chunk notes found, only when the prompt version matches (DESIGN.md "LLM").
- */
-export const PROMPT_VERSION = '2026-11-28.2';
+// The version lives in its own module so the ingest function can name it at init without
+// loading the prompt's schema (zod) and the OpenAI adapter, which load on the first summary.
+export { PROMPT_VERSION };
 
 export const ARTICLE_OPEN = '<article>';
 export const ARTICLE_CLOSE = '</article>';
