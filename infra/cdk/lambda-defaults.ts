@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { copyBesideEntryCommands } from './beside-entry.ts';
 
 /** The repository root: entries and the lock file are resolved from here, not from the cwd. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -50,7 +51,8 @@ export interface HouseFunctionProps {
   /** Applied to the log group. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Packages left out of the entry bundle and installed beside it (the asset's node_modules):
+   * Packages left out of the entry bundle and copied beside it (the asset's node_modules, from
+   * the repository's installed node_modules — no registry needed at synth):
    * what only some inputs need, imported with a dynamic `import()` on first use, so a cold
    * start never evaluates them. @default [] (everything but the runtime's SDK is bundled)
    */
@@ -94,9 +96,16 @@ export function houseBundling(
     sourceMap: true,
     sourceMapMode: SourceMapMode.DEFAULT,
     sourcesContent: false,
-    externalModules: [...RUNTIME_PROVIDED_MODULES],
+    externalModules: [...RUNTIME_PROVIDED_MODULES, ...(options.nodeModules ?? [])],
     ...(options.nodeModules && options.nodeModules.length > 0
-      ? { nodeModules: [...options.nodeModules] }
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) =>
+              copyBesideEntryCommands(REPO_ROOT, options.nodeModules ?? [], outputDir),
+          },
+        }
       : {}),
     ...(options.metafile ? { metafile: true } : {}),
   };
