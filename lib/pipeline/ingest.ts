@@ -187,7 +187,7 @@ export class IngestArticle {
     try {
       const prepared = await this.read(source);
       article = toArticleInfo(prepared);
-      return await this.summariseAndStore(id, attempt, prepared, article, claim.previous);
+      return await this.summariseAndStore(id, attempt, source, prepared, article, claim.previous);
     } catch (e: unknown) {
       return this.settle(id, attempt, e, article);
     }
@@ -240,6 +240,7 @@ export class IngestArticle {
   private async summariseAndStore(
     id: string,
     attempt: Attempt,
+    source: SourceInfo,
     prepared: PreparedArticle,
     article: ArticleInfo,
     previous: SummaryRecord | null,
@@ -253,7 +254,7 @@ export class IngestArticle {
       promptVersion: summariser.promptVersion,
       languages: this.settings.languages,
     };
-    const work = { article, contentHash, text: prepared.text, languages: this.settings.languages };
+    const work = { source, article, contentHash, text: prepared.text, languages: this.settings.languages };
 
     // The same content uploaded again under the same key: the claim replaced the done record, so
     // the reuse pointer (which names this very record) no longer finds it — copy it from here.

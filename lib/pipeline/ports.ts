@@ -46,6 +46,8 @@ export type ClaimOutcome =
     };
 
 export interface CompletedWork {
+  /** The object as read (size, type, etag from the object itself, which the event may lack). */
+  source?: SourceInfo;
   article: ArticleInfo;
   result: SummaryResult;
   contentHash: string;

@@ -214,8 +214,10 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
       ':rev': 1,
       ':zero': 0,
     };
+    if (work.source) values[':source'] = work.source;
     let update =
-      'SET #status = :done, article = :article, summaries = :summaries, entities = :entities, topics = :topics, ' +
+      `SET #status = :done, ${work.source ? '#source = :source, ' : ''}` +
+      'article = :article, summaries = :summaries, entities = :entities, topics = :topics, ' +
       'quality = :quality, #model = :model, #usage = :usage, contentHash = :hash, #error = :null, ' +
       'updatedAt = :now, #transient = :false, textGen = :gen, textChunks = :chunks, ' +
       '#rev = if_not_exists(#rev, :zero) + :rev';
@@ -242,6 +244,7 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
             '#owner': 'owner',
             '#rev': 'rev',
             '#text': 'text',
+            ...(work.source ? { '#source': 'source' } : {}),
           },
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',

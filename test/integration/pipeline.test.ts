@@ -143,6 +143,8 @@ describe('the ingest handler against s3rver and dynalite', () => {
       schemaVersion: 1,
     });
     expect(body.source.size).toBe((await readFile(FIXTURE)).length);
+    // What the object itself says, read before download, is on the record.
+    expect(body.source.etag).toMatch(/^[0-9a-f]{32}$/);
     // The text stages' metadata reaches the record; the appended postal article is split off.
     expect(body.article).toMatchObject({ publishedAt: '2025-07-02', outlet: 'الجزيرة' });
     expect(body.article?.related).toHaveLength(1);
