@@ -1,17 +1,12 @@
-import type { BatchProcessor } from '@aws-lambda-powertools/batch';
 import { processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { objectEventsFrom, type S3NotificationBody } from '../../lib/events/s3-notification.ts';
+import { InvalidNotificationError, parseS3NotificationBody } from '../../lib/events/s3-notification.ts';
 import { RetryLaterError } from '../../lib/pipeline/ingest.ts';
 import type { IngestHandlerDeps } from './deps.ts';
 import { recordOutcome, recordRetry } from './telemetry.ts';
-
-/** An SQS record after the batch processor parsed its body with the notification schema. */
-type NotificationRecord = Omit<SQSRecord, 'body'> & { body: S3NotificationBody };
 
 /**
  * SQS (S3 notifications) → the ingest use case; the batch processor runs a batch's records
@@ -22,13 +17,23 @@ type NotificationRecord = Omit<SQSRecord, 'body'> & { body: S3NotificationBody }
 export function createIngestHandler(deps: IngestHandlerDeps) {
   const { ingest, newProcessor, logger, metrics, retries } = deps;
 
-  const recordHandler = async (record: NotificationRecord, context: Context): Promise<void> => {
+  // The raw SQS record: its body is parsed here, so a malformed one fails only its own batch item.
+  const recordHandler = async (record: SQSRecord, context: Context): Promise<void> => {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-    const { events, ignored, test } = objectEventsFrom(record.body);
-    if (test) {
+    const parsed = parseS3NotificationBody(record.body);
+    // Not retried by backoff: the same body fails the same way; the queue's redrive ends it in the DLQ.
+    if (parsed.type === 'invalid') {
+      logger.warn('Message is not an S3 notification', {
+        messageId: record.messageId,
+        reason: parsed.reason,
+      });
+      throw new InvalidNotificationError(record.messageId, parsed.reason);
+    }
+    if (parsed.type === 'test') {
       logger.info('Acknowledged s3:TestEvent', { messageId: record.messageId });
       return;
     }
+    const { events, ignored } = parsed;
     if (ignored > 0) logger.debug('Ignored non-article events', { messageId: record.messageId, ignored });
 
     for (const event of events) {

@@ -1,11 +1,9 @@
 import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
-import { parser } from '@aws-lambda-powertools/batch/parser';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { type IngestConfig, loadIngestConfig } from '../../lib/config/ingest.ts';
 import { cachedSecret } from '../../lib/config/secrets.ts';
-import { S3NotificationBodySchema } from '../../lib/events/s3-notification.ts';
 import { createIngestArticle } from '../../lib/pipeline/compose.ts';
 import type { IngestArticle } from '../../lib/pipeline/ingest.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
@@ -48,12 +46,9 @@ export function defaultDeps(
       stageObserver(logger, metrics),
     ),
     newProcessor: () =>
-      new BatchProcessor(EventType.SQS, {
-        parser,
-        innerSchema: S3NotificationBodySchema,
-        transformer: 'json',
-        logger,
-      }),
+      // No Powertools parser: its helpers load classic zod (~500 KB) into every cold start. The
+      // record handler parses the body itself with the zod/mini notification schema.
+      new BatchProcessor(EventType.SQS),
     logger,
     metrics,
     retries: config.queueUrl ? new SqsVisibilityBackoff({ queueUrl: config.queueUrl, logger }) : noBackoff,

@@ -1,53 +1,70 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
-const positiveInt = z.coerce.number().int().positive();
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+// zod/mini, not classic zod: classic zod is ~500 KB of every ingest cold start.
 
-const languageList = z
-  .string()
-  .default('ar,en')
-  .transform((v) => [
-    ...new Set(
-      v
-        .split(',')
-        .map((l) => l.trim().toLowerCase())
-        .filter(Boolean),
-    ),
-  ])
-  .pipe(z.array(z.string().regex(/^[a-z]{2,3}$/, 'language codes are ISO 639-1/3, e.g. ar,en')).min(1));
+// Messages as classic zod words them.
+const integer = z.refine<number>((v) => Number.isInteger(v), 'Invalid input: expected int, received number');
+type NumberCheck = z.core.CheckFn<number> | z.core.$ZodCheck<number>;
+/** A whole number from an environment string, `fallback` when unset. */
+const intVar = (fallback: number | undefined, ...checks: NumberCheck[]) => {
+  const schema = z.coerce.number().check(integer, ...checks);
+  return fallback === undefined ? schema : z._default(schema, fallback);
+};
+const positiveInt = (fallback?: number) => intVar(fallback, z.positive());
+const optionalString = z.pipe(
+  z.optional(z.string()),
+  z.transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
+);
+
+const languageList = z.pipe(
+  z.pipe(
+    z._default(z.string(), 'ar,en'),
+    z.transform((v) => [
+      ...new Set(
+        v
+          .split(',')
+          .map((l) => l.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ]),
+  ),
+  z
+    .array(z.string().check(z.regex(/^[a-z]{2,3}$/, 'language codes are ISO 639-1/3, e.g. ar,en')))
+    .check(z.minLength(1)),
+);
 
 /** The ingest function's environment (DESIGN.md "LLM" and limits). */
 const IngestEnvSchema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
   SUMMARY_LANGUAGES: languageList,
   // An exported-but-empty variable means "not set", as the SDK treats its own variables.
-  LLM_PROVIDER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['openai', 'extractive']).optional()),
+  LLM_PROVIDER: z.pipe(
+    z.transform((v) => (v === '' ? undefined : v)),
+    z.optional(z.enum(['openai', 'extractive'])),
+  ),
   OPENAI_API_KEY: optionalString,
   OPENAI_API_KEY_SECRET_ARN: optionalString,
-  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
-  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
-  LLM_TIMEOUT_MS: positiveInt.default(60_000),
-  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
-  MAX_ARTICLE_BYTES: positiveInt.default(10 * 1024 * 1024),
-  MAX_TEXT_CHARS: positiveInt.default(2_000_000),
-  MAX_LLM_CALLS_PER_ARTICLE: positiveInt.default(40),
+  OPENAI_BASE_URL: z.pipe(optionalString, z.optional(z.url())),
+  OPENAI_MODEL: z._default(z.string().check(z.minLength(1)), 'gpt-4o-mini'),
+  LLM_TIMEOUT_MS: positiveInt(60_000),
+  LLM_MAX_RETRIES: intVar(2, z.gte(0), z.lte(10)),
+  MAX_ARTICLE_BYTES: positiveInt(10 * 1024 * 1024),
+  MAX_TEXT_CHARS: positiveInt(2_000_000),
+  MAX_LLM_CALLS_PER_ARTICLE: positiveInt(40),
   /** Article tokens per LLM request; longer articles are summarised by map → reduce. */
-  MAX_INPUT_TOKENS: z.coerce.number().int().min(500).default(12_000),
+  MAX_INPUT_TOKENS: intVar(12_000, z.gte(500)),
   /** Chunk summaries of one long article in flight at once. */
-  LLM_MAP_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
-  MAX_RECEIVE_COUNT: positiveInt,
-  LEASE_SECONDS: positiveInt.default(300),
+  LLM_MAP_CONCURRENCY: intVar(4, z.gte(1), z.lte(32)),
+  MAX_RECEIVE_COUNT: positiveInt(),
+  LEASE_SECONDS: positiveInt(300),
   /** How long an upload waits in-process for a twin upload of the same content to be summarised. */
-  CONTENT_WAIT_SECONDS: z.coerce.number().min(0).max(900).default(20),
+  CONTENT_WAIT_SECONDS: z._default(z.coerce.number().check(z.gte(0), z.lte(900)), 20),
   QUEUE_URL: optionalString,
   /** Path-style S3 URLs: needed by S3-compatible servers on a bare host:port (the local stack). */
-  S3_FORCE_PATH_STYLE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  S3_FORCE_PATH_STYLE: z.pipe(
+    z._default(z.enum(['true', 'false']), 'false'),
+    z.transform((v) => v === 'true'),
+  ),
 });
 
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;

@@ -2,7 +2,8 @@
  * S3 event notifications as they arrive in SQS message bodies, turned into the work items the
  * ingest use case understands. Pure: no AWS SDK, no I/O.
  */
-import { z } from 'zod';
+// zod/mini, not classic zod: this module is on the ingest cold-start path.
+import * as z from 'zod/mini';
 
 export type ObjectEventKind = 'created' | 'removed';
 
@@ -26,20 +27,20 @@ export type ParsedBody =
   | { type: 'objects'; events: ObjectEvent[]; ignored: number }
   | { type: 'invalid'; reason: string };
 
-const nonEmpty = z.string().min(1);
+const nonEmpty = z.string().check(z.minLength(1));
 
 /** One record of an S3 notification, as much of it as khulasa relies on. */
 export const S3EventRecordSchema = z.object({
   eventName: nonEmpty,
-  eventTime: z.string().optional(),
+  eventTime: z.optional(z.string()),
   s3: z.object({
     bucket: z.object({ name: nonEmpty }),
     object: z.object({
       key: nonEmpty,
-      size: z.number().nonnegative().optional(),
-      eTag: z.string().optional(),
-      versionId: z.string().nullish(),
-      sequencer: z.string().optional(),
+      size: z.optional(z.number().check(z.nonnegative())),
+      eTag: z.optional(z.string()),
+      versionId: z.nullish(z.string()),
+      sequencer: z.optional(z.string()),
     }),
   }),
 });
@@ -126,6 +127,16 @@ export function parseS3NotificationBody(body: string): ParsedBody {
   }
   const { events, ignored, test } = objectEventsFrom(parsed.data);
   return test ? { type: 'test' } : { type: 'objects', events, ignored };
+}
+
+/** An SQS message that is not an S3 notification: its batch item is reported as failed. */
+export class InvalidNotificationError extends Error {
+  readonly messageId: string;
+  constructor(messageId: string, reason: string) {
+    super(`Message ${messageId}: ${reason}`);
+    this.name = 'InvalidNotificationError';
+    this.messageId = messageId;
+  }
 }
 
 /**

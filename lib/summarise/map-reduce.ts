@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { zodResponseFormat } from 'openai/helpers/zod';
 import { splitIntoChunks } from './chunk.ts';
 import type { ChunkNotesCache, SummaryRequest } from './port.ts';
 import { buildMapMessages, PROMPT_VERSION } from './prompt.ts';
-import { notesSchema } from './schema.ts';
+import { notesResponseFormat, notesSchema } from './schema.ts';
 import type { LlmSession } from './session.ts';
 import type { TokenCounter } from './tokens.ts';
 
@@ -106,7 +105,6 @@ export class MapReduce {
   readonly #count: TokenCounter;
   readonly #options: MapReduceOptions;
   readonly #cache: ChunkNotesCache | undefined;
-  readonly #format = zodResponseFormat(notesSchema, 'notes');
 
   constructor(request: SummaryRequest, session: LlmSession, count: TokenCounter, options: MapReduceOptions) {
     this.#request = request;
@@ -188,7 +186,7 @@ export class MapReduce {
     const { answer } = await this.#session.structured({
       messages: buildMapMessages(this.#request, part),
       schema: notesSchema,
-      format: this.#format,
+      format: notesResponseFormat,
       maxTokens: this.#options.notesMaxTokens,
       maxTokensCap: this.#options.notesMaxTokens * 2,
     });

@@ -1,5 +1,4 @@
 import type OpenAI from 'openai';
-import { zodResponseFormat } from 'openai/helpers/zod';
 import { ArticleError, TransientError } from '../errors.ts';
 import type { LanguageSummary } from '../store/record.ts';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './client.ts';
@@ -13,7 +12,7 @@ import {
   PROMPT_VERSION,
   type QualityProblems,
 } from './prompt.ts';
-import { buildSummarySchema, type SummaryAnswer } from './schema.ts';
+import { buildSummarySchema, type SummaryAnswer, summaryResponseFormat } from './schema.ts';
 import { LlmSession, type StructuredCall } from './session.ts';
 import { loadTokenCounter, mayExceed } from './tokens.ts';
 import { verifySummary } from './verify.ts';
@@ -181,7 +180,7 @@ export class OpenAiSummariser implements Summariser {
     const call: StructuredCall<SummaryAnswer> = {
       messages,
       schema,
-      format: zodResponseFormat(schema, 'summary'),
+      format: summaryResponseFormat(request.languages),
       maxTokens: this.#maxCompletionTokens,
       maxTokensCap: Math.max(this.#maxCompletionTokens, MAX_COMPLETION_TOKENS_CAP),
     };

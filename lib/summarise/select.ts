@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { LlmNotConfiguredError } from '../errors.ts';
 import { ExtractiveSummariser } from './extractive.ts';
 import { createOpenAiClient, OpenAiSummariser } from './openai.ts';

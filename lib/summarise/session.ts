@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   ArticleError,
   LlmInvalidOutputError,
@@ -36,7 +36,7 @@ export interface SessionOptions {
 /** One structured call: its messages, the zod schema that validates the answer and its json_schema. */
 export interface StructuredCall<T> {
   messages: readonly ChatMessage[];
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   format: ResponseFormatJSONSchema;
   maxTokens: number;
   /** The one retry after `finish_reason: length` may use up to this many completion tokens. */
@@ -49,7 +49,7 @@ export type Outcome<T> =
   | { kind: 'length' }
   | { kind: 'invalid'; reason: string };
 
-function interpret<T>(completion: ChatCompletion, schema: z.ZodType<T>): Outcome<T> {
+function interpret<T>(completion: ChatCompletion, schema: z.ZodMiniType<T>): Outcome<T> {
   const choice = completion.choices[0];
   if (choice === undefined) return { kind: 'invalid', reason: 'the answer had no choices' };
   if (choice.message.refusal || choice.finish_reason === 'content_filter') return { kind: 'refused' };

@@ -56,7 +56,7 @@ interface Metafile {
   >;
 }
 
-/** The npm packages with code inside the entry file, and the modules it leaves external. */
+/** The npm packages with code inside the entry file, its input files, and the modules it leaves external. */
 function entryContents(assetDir: string) {
   const meta = JSON.parse(readFileSync(path.join(assetDir, 'index.meta.json'), 'utf8')) as Metafile;
   const entry = Object.values(meta.outputs).find((o) => o.entryPoint !== undefined);
@@ -67,7 +67,7 @@ function entryContents(assetDir: string) {
     if (name) packages.add(name);
   }
   const externals = (entry.imports ?? []).filter((i) => i.external === true);
-  return { packages, externals };
+  return { packages, inputs: Object.keys(entry.inputs), externals };
 }
 
 const belongsTo = (specifier: string, pkg: string) => specifier === pkg || specifier.startsWith(`${pkg}/`);
@@ -162,6 +162,15 @@ describe('the deployable Lambda artifacts', () => {
     expect(atInit).toEqual([]);
     const installed = (pkg: string) => existsSync(path.join(dir, 'node_modules', pkg, 'package.json'));
     expect(INGEST_LAZY_MODULES.filter((p) => !installed(p))).toEqual([]);
+  });
+
+  it('keep classic zod out of the ingest entry bundle: zod/mini only', () => {
+    const { inputs } = entryContents(asset('khulasa-ingest').dir);
+    const zod = inputs.map((i) => /node_modules\/zod\/(.*)$/.exec(i)?.[1]).filter((i) => i !== undefined);
+
+    // Classic zod (`zod`, `zod/v4`, `zod/v3`) is ~500 KB that every cold start would load.
+    expect(zod.filter((f) => /^(v4\/classic|v3)\/|^(v4\/)?index\.js$/.test(f))).toEqual([]);
+    expect(zod).toContain('mini/index.js');
   });
 
   it('keep the LLM SDK, the S3 client and the document parsers out of the api bundle', () => {

@@ -1,7 +1,11 @@
-import { zodResponseFormat } from 'openai/helpers/zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildMessages } from '../../../lib/summarise/prompt.ts';
-import { buildSummarySchema, notesSchema } from '../../../lib/summarise/schema.ts';
+import {
+  buildSummarySchema,
+  notesResponseFormat,
+  notesSchema,
+  summaryResponseFormat,
+} from '../../../lib/summarise/schema.ts';
 import { verifySummary } from '../../../lib/summarise/verify.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../../support/openai-server.ts';
 
@@ -20,7 +24,7 @@ const chatBody = (languages: string[]) =>
   JSON.stringify({
     model: 'm',
     messages: buildMessages({ ...request, languages }),
-    response_format: zodResponseFormat(buildSummarySchema(languages), 'summary'),
+    response_format: summaryResponseFormat(languages),
   });
 
 let server: OpenAiTestServer | undefined;
@@ -56,7 +60,7 @@ describe('startOpenAiTestServer', () => {
     const body = JSON.stringify({
       model: 'm',
       messages: buildMessages(request),
-      response_format: zodResponseFormat(notesSchema, 'notes'),
+      response_format: notesResponseFormat,
     });
 
     const response = await post(server, body);

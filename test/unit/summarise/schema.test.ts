@@ -1,6 +1,19 @@
-import { zodResponseFormat } from 'openai/helpers/zod';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildSummarySchema, notesSchema } from '../../../lib/summarise/schema.ts';
+import {
+  buildSummarySchema,
+  notesResponseFormat,
+  notesSchema,
+  summaryResponseFormat,
+} from '../../../lib/summarise/schema.ts';
+
+/**
+ * The `response_format`s that `zodResponseFormat` (openai/helpers/zod) built from the former
+ * classic-zod schemas, recorded before the hand-written JSON Schemas replaced them.
+ */
+const recorded = JSON.parse(
+  readFileSync(new URL('./fixtures/response-formats.json', import.meta.url), 'utf8'),
+) as { summary: unknown; notes: unknown };
 
 interface Node {
   type?: string;
@@ -9,6 +22,8 @@ interface Node {
   additionalProperties?: boolean;
   items?: Node;
   anyOf?: Node[];
+  enum?: string[];
+  description?: string;
 }
 
 /** OpenAI strict mode: every object lists all its properties as required and forbids others. */
@@ -31,17 +46,50 @@ const valid = {
   topics: ['crime'],
 };
 
-describe('buildSummarySchema', () => {
-  it('produces a strict json_schema with every field required', () => {
-    const format = zodResponseFormat(buildSummarySchema(['ar', 'en']), 'summary');
+describe('summaryResponseFormat', () => {
+  it('is exactly the response_format zodResponseFormat built for ar, en', () => {
+    expect(summaryResponseFormat(['ar', 'en'])).toStrictEqual(recorded.summary);
+  });
 
+  it('produces a strict json_schema with every field required', () => {
+    const format = summaryResponseFormat(['ar', 'en']);
+
+    expect(format.type).toBe('json_schema');
     expect(format.json_schema.strict).toBe(true);
     assertStrict(format.json_schema.schema as Node);
   });
 
+  it('restricts entity types to the enum the answer schema accepts', () => {
+    const schema = summaryResponseFormat(['en']).json_schema.schema as Node;
+    const type = schema.properties?.entities?.items?.properties?.type;
+
+    expect(type?.enum).toEqual(['person', 'organization', 'place', 'other']);
+    expect(schema.properties?.topics?.description).toBe('2-6 short topic labels.');
+  });
+
+  it('describes the same fields the answer schema validates', () => {
+    const json = summaryResponseFormat(['ar', 'en']).json_schema.schema as Node;
+    const answer = buildSummarySchema(['ar', 'en']);
+
+    expect(Object.keys(json.properties ?? {})).toEqual(Object.keys(answer.shape));
+    expect(Object.keys(json.properties?.summaries?.properties ?? {})).toEqual(
+      Object.keys(answer.shape.summaries.shape),
+    );
+    expect(Object.keys(json.properties?.summaries?.properties?.ar?.properties ?? {})).toEqual(
+      Object.keys(answer.shape.summaries.shape.ar?.shape ?? {}),
+    );
+  });
+
+  it('refuses what buildSummarySchema refuses', () => {
+    expect(() => summaryResponseFormat([])).toThrow(/language/);
+    expect(() => summaryResponseFormat(['e n'])).toThrow(/Invalid summary language code/);
+  });
+});
+
+describe('buildSummarySchema', () => {
   it('requires exactly the requested languages', () => {
     const schema = buildSummarySchema(['ar', 'en', 'fr']);
-    const format = zodResponseFormat(schema, 'summary');
+    const format = summaryResponseFormat(['ar', 'en', 'fr']);
     const summaries = (format.json_schema.schema as Node).properties?.summaries;
 
     expect(summaries?.required).toEqual(['ar', 'en', 'fr']);
@@ -50,7 +98,7 @@ describe('buildSummarySchema', () => {
   });
 
   it('describes each language part in that language name', () => {
-    const format = zodResponseFormat(buildSummarySchema(['ar']), 'summary');
+    const format = summaryResponseFormat(['ar']);
     const ar = (format.json_schema.schema as Node).properties?.summaries?.properties?.ar as Node & {
       properties: Record<string, { description?: string }>;
     };
@@ -73,8 +121,12 @@ describe('buildSummarySchema', () => {
 });
 
 describe('notesSchema', () => {
+  it('is sent as exactly the response_format zodResponseFormat built for it', () => {
+    expect(notesResponseFormat).toStrictEqual(recorded.notes);
+  });
+
   it('is a strict json_schema holding only a list of facts', () => {
-    const format = zodResponseFormat(notesSchema, 'notes');
+    const format = notesResponseFormat;
 
     assertStrict(format.json_schema.schema as Node);
     expect(Object.keys((format.json_schema.schema as Node).properties ?? {})).toEqual(['facts']);
