@@ -166,18 +166,7 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
         transient: false,
         rev: (current?.rev ?? 0) + 1,
       };
-      try {
-        await this.#client.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: item,
-            ...(current ? revisionCondition(current) : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          }),
-        );
-      } catch (e: unknown) {
-        if (isConditionFailure(e)) continue;
-        throw e;
-      }
+      if (!(await this.#putIfUnchanged(item, current))) continue;
       return { claimed: true, record: toRecord(item), previous: current ? toRecord(current) : null };
     }
     // Others keep writing this record: let the caller retry later rather than spin.
@@ -348,18 +337,7 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
             ...(seq ? { sequencer: seq } : {}),
             rev: 1,
           };
-      try {
-        await this.#client.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: item,
-            ...(current ? revisionCondition(current) : { ConditionExpression: 'attribute_not_exists(pk)' }),
-          }),
-        );
-      } catch (e: unknown) {
-        if (isConditionFailure(e)) continue;
-        throw e;
-      }
+      if (!(await this.#putIfUnchanged(item, current))) continue;
       if (current?.textChunks) await this.#deleteChunks(id, () => true).catch(() => undefined);
       return true;
     }
@@ -587,6 +565,26 @@ export class DynamoSummaryStore implements IngestStore, SummaryReader {
   }
 
   // ─── helpers ────────────────────────────────────────────────────────────────
+
+  /**
+   * Write the whole item only if nobody else wrote it since `current` was read (its revision),
+   * or, for a new item, only if it still does not exist. False when someone got there first.
+   */
+  async #putIfUnchanged(item: RecordItem, current: RecordItem | null): Promise<boolean> {
+    try {
+      await this.#client.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: item,
+          ...(current ? revisionCondition(current) : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+      return true;
+    } catch (e: unknown) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
 
   async #query(input: QueryCommandInput) {
     const out = await this.#client.send(new QueryCommand(input));
