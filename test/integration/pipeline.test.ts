@@ -20,6 +20,7 @@ import { recordId } from '../../lib/store/id.ts';
 import type { SummaryRecord } from '../../lib/store/record.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
+import { sqsEvent } from '../support/sqs-events.ts';
 
 // Upload → S3 event → SQS-shaped event → the real ingest handler → DynamoDB → the real api
 // handler, all through the real SDK clients over HTTP to s3rver and dynalite.
@@ -35,25 +36,6 @@ let ingest: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 let api: ReturnType<typeof createApiHandler>;
 
 const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'req-1' } as unknown as Context;
-
-const sqsEvent = (bodies: { id: string; body: string; receiveCount?: number }[]): SQSEvent => ({
-  Records: bodies.map(({ id, body, receiveCount }) => ({
-    messageId: id,
-    receiptHandle: `rh-${id}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount ?? 1),
-      SentTimestamp: String(Date.now()),
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ingest',
-    awsRegion: 'us-east-1',
-  })),
-});
 
 const get = async (path: string): Promise<APIGatewayProxyStructuredResultV2> => {
   const [rawPath = '/', rawQueryString = ''] = path.split('?');

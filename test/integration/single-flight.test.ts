@@ -12,6 +12,7 @@ import { recordId } from '../../lib/store/id.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
+import { notificationBody, sqsEvent } from '../support/sqs-events.ts';
 
 // Nothing paid twice: duplicate deliveries and one content under many keys cost one LLM call.
 
@@ -27,26 +28,8 @@ let store: DynamoSummaryStore;
 let ingest: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const events: S3EventNotificationRecord[] = [];
 
-const message = (id: string, record: S3EventNotificationRecord, receiveCount = 1): SQSEvent => ({
-  Records: [
-    {
-      messageId: id,
-      receiptHandle: id,
-      body: JSON.stringify({ Records: [record] }),
-      attributes: {
-        ApproximateReceiveCount: String(receiveCount),
-        SentTimestamp: '0',
-        SenderId: 's3',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ingest',
-      awsRegion: 'us-east-1',
-    },
-  ],
-});
+const message = (id: string, record: S3EventNotificationRecord, receiveCount = 1): SQSEvent =>
+  sqsEvent([{ id, body: notificationBody(record), receiveCount }]);
 
 const decodedKey = (r: S3EventNotificationRecord) => decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
 

@@ -14,6 +14,7 @@ import type { SummaryRecord } from '../../lib/store/record.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 import { dynamoThrottle, type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
+import { notificationBody, sqsEvent } from '../support/sqs-events.ts';
 import { arabicArticle, type CountingLlm, englishArticle, put, startCountingLlm } from './support/harness.ts';
 import { recordFigures } from './support/ledger.ts';
 
@@ -36,26 +37,8 @@ let ingest: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const events: S3EventNotificationRecord[] = [];
 let messageSeq = 0;
 
-const message = (record: S3EventNotificationRecord, receiveCount: number, id: string): SQSEvent => ({
-  Records: [
-    {
-      messageId: id,
-      receiptHandle: `${id}-${receiveCount}`,
-      body: JSON.stringify({ Records: [record] }),
-      attributes: {
-        ApproximateReceiveCount: String(receiveCount),
-        SentTimestamp: '0',
-        SenderId: 's3',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ingest',
-      awsRegion: 'us-east-1',
-    },
-  ],
-});
+const message = (record: S3EventNotificationRecord, receiveCount: number, id: string): SQSEvent =>
+  sqsEvent([{ id, body: notificationBody(record), receiveCount }]);
 
 async function upload(key: string, body: Uint8Array | string): Promise<S3EventNotificationRecord> {
   await put(s3, key, body);
