@@ -6,7 +6,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { InvalidNotificationError, parseS3NotificationBody } from '../../lib/events/s3-notification.ts';
 import { RetryLaterError } from '../../lib/pipeline/ingest.ts';
 import type { IngestHandlerDeps } from './deps.ts';
-import { recordOutcome, recordRetry } from './telemetry.ts';
+import { recordOutcome, recordRetry, withStageTimings } from './telemetry.ts';
 
 /**
  * SQS (S3 notifications) → the ingest use case; the batch processor runs a batch's records
@@ -46,15 +46,17 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
         attempt: receiveCount,
       };
       try {
-        const outcome = await ingest.handle(event, {
-          messageId: record.messageId,
-          receiveCount,
-          isLastAttempt: receiveCount >= deps.maxReceiveCount,
-          force: record.messageAttributes?.force?.stringValue === 'true',
-          deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - 5_000),
-        });
+        const { result: outcome, timings } = await withStageTimings(() =>
+          ingest.handle(event, {
+            messageId: record.messageId,
+            receiveCount,
+            isLastAttempt: receiveCount >= deps.maxReceiveCount,
+            force: record.messageAttributes?.force?.stringValue === 'true',
+            deadline: Date.now() + Math.max(0, context.getRemainingTimeInMillis() - 5_000),
+          }),
+        );
         recordOutcome(metrics, outcome);
-        logger.info('Article processed', { ...keys, ...outcome, recordId: outcome.id });
+        logger.info('Article processed', { ...keys, ...outcome, recordId: outcome.id, stageMs: timings });
       } catch (e: unknown) {
         const retryAfter = e instanceof RetryLaterError ? e.retryAfterSeconds : undefined;
         recordRetry(metrics, e instanceof RetryLaterError ? e.code : 'internal');

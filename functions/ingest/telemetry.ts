@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { IngestObserver, IngestOutcome, IngestStage } from '../../lib/pipeline/ingest.ts';
@@ -9,12 +10,30 @@ const STAGE_METRIC: Record<IngestStage, string> = {
   store: 'StoreDuration',
 };
 
-/** Stage timings as metrics (EMF) and debug log lines; never the article text. */
+/**
+ * The stage timings of the article being processed. The batch processor runs a batch's records
+ * concurrently, so each record's timings live in its own async context, not in shared state.
+ */
+const articleTimings = new AsyncLocalStorage<Partial<Record<IngestStage, number>>>();
+
+/** Run one article's work, collecting its stage timings (ms) for its log line. */
+export async function withStageTimings<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; timings: Partial<Record<IngestStage, number>> }> {
+  const timings: Partial<Record<IngestStage, number>> = {};
+  const result = await articleTimings.run(timings, work);
+  return { result, timings };
+}
+
+/** Stage timings as metrics (EMF), and onto the current article's log line; never the article text. */
 export function stageObserver(logger: Logger, metrics: Metrics): IngestObserver {
   return {
     stage(name, ms) {
-      metrics.addMetric(STAGE_METRIC[name], MetricUnit.Milliseconds, Math.round(ms));
-      logger.debug('Stage finished', { stage: name, durationMs: Math.round(ms) });
+      const rounded = Math.round(ms);
+      metrics.addMetric(STAGE_METRIC[name], MetricUnit.Milliseconds, rounded);
+      const timings = articleTimings.getStore();
+      if (timings) timings[name] = (timings[name] ?? 0) + rounded;
+      logger.debug('Stage finished', { stage: name, durationMs: rounded });
     },
   };
 }

@@ -64,3 +64,28 @@ describe('recordRetry', () => {
     expect(single.addMetric).toHaveBeenCalledWith('ArticlesRetried', 'Count', 1);
   });
 });
+
+describe('stage timings of concurrent articles', () => {
+  it('stay with their own article', async () => {
+    const { stageObserver, withStageTimings } = await import('../../../functions/ingest/telemetry.ts');
+    const { Logger } = await import('@aws-lambda-powertools/logger');
+    const observer = stageObserver(
+      new Logger(),
+      new Metrics({ namespace: 'khulasa-test', serviceName: 'ingest' }),
+    );
+    const article = async (readMs: number) => {
+      await new Promise((r) => setTimeout(r, readMs % 7));
+      observer.stage('read', readMs);
+      await new Promise((r) => setTimeout(r, 5));
+      observer.stage('summarise', readMs * 10);
+    };
+
+    const [a, b] = await Promise.all([
+      withStageTimings(() => article(3)),
+      withStageTimings(() => article(11)),
+    ]);
+
+    expect(a.timings).toEqual({ read: 3, summarise: 30 });
+    expect(b.timings).toEqual({ read: 11, summarise: 110 });
+  });
+});
