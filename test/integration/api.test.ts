@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
 import type { CompletedWork } from '../../lib/pipeline/ports.ts';
@@ -7,36 +7,8 @@ import { recordId } from '../../lib/store/id.ts';
 import { keyAttributes } from '../../lib/store/item.ts';
 import type { SourceInfo } from '../../lib/store/record.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
+import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
-
-/** An API Gateway HTTP API (payload v2) event, as API Gateway builds it. */
-function apiEvent(method: string, url: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-  const [path = '/', rawQueryString = ''] = url.split('?', 2);
-  const query: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(rawQueryString))
-    query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString,
-    headers,
-    ...(rawQueryString ? { queryStringParameters: query } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
-      requestId: 'req-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '15/Jul/2025:10:00:00 +0000',
-      timeEpoch: 1752573600000,
-    },
-    isBase64Encoded: false,
-  };
-}
 
 interface Res {
   statusCode: number;

@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
 import { pathPattern, ROUTER_RESPONSES, ROUTES, type RouteSpec } from '../../functions/api/registry.ts';
@@ -7,6 +7,7 @@ import type { CompletedWork } from '../../lib/pipeline/ports.ts';
 import { recordId } from '../../lib/store/id.ts';
 import type { SourceInfo } from '../../lib/store/record.ts';
 import { DynamoSummaryStore, type SummaryReader } from '../../lib/store/repository.ts';
+import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 
 // ─── a tiny JSON Schema (2020-12 subset) validator: just what the generated schemas use ────────
@@ -99,32 +100,6 @@ interface Res {
   body: string;
 }
 type Api = ReturnType<typeof createApiHandler>;
-
-function apiEvent(method: string, url: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-  const [path = '/', rawQueryString = ''] = url.split('?', 2);
-  const query = Object.fromEntries(new URLSearchParams(rawQueryString));
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString,
-    headers,
-    ...(rawQueryString ? { queryStringParameters: query } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
-      requestId: 'req-openapi',
-      routeKey: '$default',
-      stage: '$default',
-      time: '15/Jul/2025:10:00:00 +0000',
-      timeEpoch: 1752573600000,
-    },
-    isBase64Encoded: false,
-  };
-}
 
 const call = async (api: Api, method: string, url: string, headers: Record<string, string> = {}) =>
   (await api(apiEvent(method, url, headers), {} as Context)) as Res;

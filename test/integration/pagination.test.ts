@@ -1,10 +1,11 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
 import { recordId } from '../../lib/store/id.ts';
 import { keyAttributes } from '../../lib/store/item.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
+import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 
 // 250 records over eight months (some empty): the list walks partitions newest first and
@@ -16,17 +17,10 @@ let api: ReturnType<typeof createApiHandler>;
 const expected: string[] = [];
 
 const get = async (rawQueryString: string) => {
-  const event = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: '/summaries',
-    rawQueryString,
-    headers: {},
-    queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)),
-    requestContext: { http: { method: 'GET', path: '/summaries' }, requestId: 'r' },
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  const res = (await api(event, {} as Context)) as APIGatewayProxyStructuredResultV2;
+  const res = (await api(
+    apiEvent('GET', `/summaries?${rawQueryString}`),
+    {} as Context,
+  )) as APIGatewayProxyStructuredResultV2;
   expect(res.statusCode).toBe(200);
   return JSON.parse(res.body ?? '{}') as {
     items: { id: string; createdAt: string }[];

@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-  SQSBatchResponse,
-  SQSEvent,
-} from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
 import { createIngestHandler } from '../../functions/ingest/app.ts';
@@ -19,6 +13,7 @@ import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { recordId } from '../../lib/store/id.ts';
 import type { SummaryRecord } from '../../lib/store/record.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
+import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 
@@ -37,20 +32,8 @@ let api: ReturnType<typeof createApiHandler>;
 
 const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'req-1' } as unknown as Context;
 
-const get = async (path: string): Promise<APIGatewayProxyStructuredResultV2> => {
-  const [rawPath = '/', rawQueryString = ''] = path.split('?');
-  const event = {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    headers: {},
-    queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)),
-    requestContext: { http: { method: 'GET', path: rawPath }, requestId: 'r' },
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2;
-  return (await api(event, context)) as APIGatewayProxyStructuredResultV2;
-};
+const get = async (path: string): Promise<APIGatewayProxyStructuredResultV2> =>
+  (await api(apiEvent('GET', path), context)) as APIGatewayProxyStructuredResultV2;
 
 /** Uploads and returns the S3 event of that very upload (uploads may run concurrently). */
 async function upload(key: string, body: Uint8Array | string): Promise<S3EventNotificationRecord> {

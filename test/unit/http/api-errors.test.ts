@@ -1,33 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../../functions/api/app.ts';
 import { DynamoSummaryStore } from '../../../lib/store/repository.ts';
-
-function event(path: string): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: {},
-    requestContext: {
-      accountId: '0',
-      apiId: 'api',
-      domainName: 'd',
-      domainPrefix: 'd',
-      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' },
-      requestId: 'r',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-    isBase64Encoded: false,
-  };
-}
+import { apiEvent } from '../../support/api-events.ts';
 
 describe('api error path', () => {
   const client = DynamoDBDocumentClient.from(
@@ -48,7 +26,7 @@ describe('api error path', () => {
       store: new DynamoSummaryStore({ client, tableName: 'summaries-prod', cursorSecret: 'x'.repeat(16) }),
     });
 
-    const res = (await api(event(`/summaries/${'A'.repeat(43)}`), {} as Context)) as {
+    const res = (await api(apiEvent('GET', `/summaries/${'A'.repeat(43)}`), {} as Context)) as {
       statusCode: number;
       headers: Record<string, string>;
       body: string;

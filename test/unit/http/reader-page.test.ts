@@ -1,31 +1,9 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../functions/api/app.ts';
 import { READER_CSP, READER_CSS, READER_HTML, READER_JS } from '../../../functions/api/reader/assets.ts';
 import type { SummaryReader } from '../../../lib/store/repository.ts';
-
-function event(path: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers,
-    requestContext: {
-      accountId: '0',
-      apiId: 'api',
-      domainName: 'd',
-      domainPrefix: 'd',
-      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' },
-      requestId: 'r',
-      routeKey: '$default',
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-    isBase64Encoded: false,
-  };
-}
+import { apiEvent } from '../../support/api-events.ts';
 
 interface Res {
   statusCode: number;
@@ -43,7 +21,7 @@ const untouchable: SummaryReader = {
 
 const get = async (path: string, headers: Record<string, string> = {}, authMode?: 'none' | 'jwt' | 'iam') => {
   const api = createApiHandler({ store: untouchable, ...(authMode ? { authMode } : {}) });
-  return (await api(event(path, headers), {} as Context)) as Res;
+  return (await api(apiEvent('GET', path, headers), {} as Context)) as Res;
 };
 
 describe('reader page routes', () => {
