@@ -3,8 +3,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The reliability suite has its own run (`npm run test:reliability`), sized on its own.
-    exclude: [...configDefaults.exclude, 'test/reliability/**'],
+    // The reliability suite has its own run (`npm run test:reliability`), sized on its own; the
+    // shared suite reads material beside the repository and is opt-in (`npm run test:shared`).
+    exclude: [...configDefaults.exclude, 'test/reliability/**', 'test/shared/**'],
     environment: 'node',
     // Handlers log JSON through Powertools; tests assert on outcomes, not on log noise.
     env: {

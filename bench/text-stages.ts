@@ -1,29 +1,14 @@
-/**
- * Budget 4 (issue 8): decode + normalise + segment of a 5 MB Arabic UTF-8 file against the bare
- * minimum over the same bytes — a fatal UTF-8 `TextDecoder` decode plus one `normalize('NFC')` —
- * measured side by side in this process, medians of several runs after a warm-up.
- *
- * The budget applies to Arabic files as they are scraped (the fixture's own mix of headline,
- * date and source lines, punctuation and appended articles). A stress input with scraping noise
- * on every line — presentation forms, tatweel, bidi marks, NBSP, CRLF, zero-width spaces, about
- * one character in thirty needing an edit — is measured beside it and reported, not budgeted:
- * it shows the cost of the rare, pathological file.
- *
- * Run: `node bench/text-stages.ts` (pinned Node 24). Prints a table and one JSON line.
- */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { decodeBytes } from '../lib/text/decode.ts';
 import { normaliseText } from '../lib/text/normalise.ts';
 import { segmentArticle } from '../lib/text/segment.ts';
+import { SCRAPED, scrapedArticle } from '../test/support/fixtures.ts';
 
 const TARGET_BYTES = 5 * 1024 * 1024;
 const RUNS = 11;
 const WARMUP = 2;
 const BUDGET = 10;
 
-const fixturePath = fileURLToPath(new URL('../../shared/fixtures/interpol-ar.txt', import.meta.url));
-const fixture = readFileSync(fixturePath, 'utf8');
+const fixture = scrapedArticle();
 
 /** Realistic scraping noise, varied per copy so no run of the input is a verbatim repeat. */
 function vary(text: string, copy: number): string {
@@ -135,12 +120,15 @@ function measure(input: string, bytes: Uint8Array, budgeted: boolean): Row {
 
 // The fixture as scraped (main article + appended article, cut early by the segmenter), and one
 // long article without markers or source lines, which the segmenter has to walk to the end.
-const interpolOnly = fixture.split('\n').slice(0, 11).join('\n');
+const mainOnly = fixture
+  .split('\n')
+  .slice(0, SCRAPED.firstParagraph + SCRAPED.paragraphCount)
+  .join('\n');
 const rows = [
   measure('fixture as scraped, repeated', build(fixture, false), true),
-  measure('one long article as scraped', build(interpolOnly, false), true),
+  measure('one long article as scraped', build(mainOnly, false), true),
   measure('stress: noise on every line, repeated', build(fixture, true), false),
-  measure('stress: noise on every line, one article', build(interpolOnly, true), false),
+  measure('stress: noise on every line, one article', build(mainOnly, true), false),
 ];
 
 const fmt = (n: number): string => n.toFixed(1).padStart(8);

@@ -4,15 +4,14 @@
  * 500 ms: how close 300 distinct uploads come to the LLM ceiling (300 × 0.5 s / concurrency),
  * and whether re-uploading the same 300 files costs any LLM call.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { REPO_ROOT } from '../infra/cdk/lambda-defaults.ts';
 import { startLocalStack } from '../infra/local/stack.ts';
 import { recordId } from '../lib/store/id.ts';
 import { RECORD_SK } from '../lib/store/table-schema.ts';
+import { SCRAPED, scrapedArticle } from '../test/support/fixtures.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../test/support/openai-server.ts';
 import { freePort } from '../test/support/stack-process.ts';
 
@@ -24,8 +23,6 @@ export const THROUGHPUT_RATIO_BUDGET = 1.2;
 export const LOCAL_QUEUE_BATCH_SIZE = 5;
 const UPLOAD_PARALLELISM = 8;
 const PHASE_TIMEOUT_MS = 180_000;
-
-const FIXTURE = path.join(REPO_ROOT, '../shared/fixtures/interpol-ar.txt');
 
 export interface ThroughputRun {
   uploadSeconds: number;
@@ -41,8 +38,8 @@ export interface ThroughputRun {
 
 /** 300 distinct articles: the fixture's main article under a numbered headline. */
 function articles(count: number): { key: string; body: Buffer }[] {
-  const lines = readFileSync(FIXTURE, 'utf8').split(/\r?\n/u);
-  const sourceLine = lines.findIndex((l) => l.trim() === 'المصدر: الجزيرة');
+  const lines = scrapedArticle().split(/\r?\n/u);
+  const sourceLine = lines.findIndex((l) => l.trim() === `المصدر: ${SCRAPED.outlet}`);
   const main = lines.slice(1, sourceLine > 0 ? sourceLine + 1 : lines.length).join('\n');
   return Array.from({ length: count }, (_, i) => ({
     key: `bench/article-${String(i).padStart(3, '0')}.txt`,

@@ -1,5 +1,5 @@
 /**
- * Issue 8, budget 5 (tokens): the o200k tokens of the whole request for the Arabic fixture, as the
+ * Budget 5 (tokens): the o200k tokens of the whole request for the Arabic fixture, as the
  * OpenAI-compatible test server receives it (message contents + the JSON schema in
  * `response_format`), must be at most 1.2 × the o200k tokens of the segmented main article
  * (title + body) + 900, with exactly one LLM call. Deterministic: a count, not a timing.
@@ -8,13 +8,10 @@
  *
  * `measureTokens()` is exported for the `npm run bench` table.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { createOpenAiClient, OpenAiSummariser } from '../lib/summarise/openai.ts';
+import { SCRAPED, scrapedParagraphs } from '../test/support/fixtures.ts';
 import { startOpenAiTestServer } from '../test/support/openai-server.ts';
-
-const FIXTURE = join(import.meta.dirname, '../../shared/fixtures/interpol-ar.txt');
 
 export interface TokenFigures {
   articleTokens: number;
@@ -26,15 +23,11 @@ export interface TokenFigures {
 }
 
 /**
- * The main article, sliced by hand because segmentation (lib/text/segment.ts) is being rewritten:
- * line 1 is the headline, line 2 the date line, then the body up to the "المصدر: الجزيرة" source
- * line; everything after it ("إقرأ أيضاً:" and a second, unrelated article) is not the main article.
+ * The main article of khulasa's scraped-news fixture, sliced by hand so the budget measures the
+ * request alone, whatever the segmenter does: the headline, then the article's own paragraphs.
  */
 function mainArticle(): { title: string; body: string } {
-  const lines = readFileSync(FIXTURE, 'utf8').split(/\r?\n/u);
-  const source = lines.findIndex((l) => l.trim() === 'المصدر: الجزيرة');
-  if (source < 0) throw new Error(`No source line in ${FIXTURE}.`);
-  return { title: lines[0]?.trim() ?? '', body: lines.slice(2, source).join('\n\n') };
+  return { title: SCRAPED.title, body: scrapedParagraphs().join('\n\n') };
 }
 
 const tokens = (text: string): number => countTokens(text, { disallowedSpecial: new Set() });

@@ -7,11 +7,11 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordId } from '../../lib/store/id.ts';
 import type { SummaryRecord } from '../../lib/store/record.ts';
+import { SCRAPED, scrapedArticleBytes, scrapedParagraphs } from '../support/fixtures.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 import { pollJson, type StackProcess, startStackProcess } from '../support/stack-process.ts';
 
-const FIXTURE = join(import.meta.dirname, '../../../shared/fixtures/interpol-ar.txt');
-const FIXTURE_KEY = 'incoming/تقرير الإنتربول (1).txt';
+const FIXTURE_KEY = 'incoming/تقرير المياه الجوفية (1).txt';
 const settled = (r: SummaryRecord, status: number) =>
   status === 200 && (r.status === 'done' || r.status === 'failed');
 
@@ -58,7 +58,7 @@ describe('npm start without a key (offline summariser)', () => {
   it('turns an upload under an Arabic key with spaces and parentheses into a served record', async () => {
     const s3 = userClient(stack.s3Endpoint);
     await s3.send(
-      new PutObjectCommand({ Bucket: 'articles', Key: FIXTURE_KEY, Body: await readFile(FIXTURE) }),
+      new PutObjectCommand({ Bucket: 'articles', Key: FIXTURE_KEY, Body: scrapedArticleBytes() }),
     );
 
     const record = await pollJson<SummaryRecord>(
@@ -138,7 +138,7 @@ describe('npm start with an OpenAI-compatible server', () => {
     // The AWS CLI when it is installed (CI installs it), the SDK otherwise: both are real S3 clients.
     const hasCli = spawnSync('aws', ['--version']).status === 0;
     const file = join(dataDir, 'upload.txt');
-    await writeFile(file, await readFile(FIXTURE));
+    await writeFile(file, scrapedArticleBytes());
     if (hasCli) {
       execFileSync(
         'aws',
@@ -170,12 +170,13 @@ describe('npm start with an OpenAI-compatible server', () => {
     expect(record.usage?.llmCalls).toBe(1);
     expect(llm.chatRequests()).toHaveLength(1);
     expect(llm.chatRequests()[0]?.headers.authorization).toBe('Bearer sk-khulasa-test');
-    // Only the main article reaches the model: every Interpol paragraph, nothing of the postal article.
+    // Only the main article reaches the model: its first and last paragraphs, nothing appended.
     const sent = JSON.stringify(llm.chatRequests()[0]?.body.messages);
-    expect(sent).toContain('حذرت وكالة الشرطة الدولية (الإنتربول)');
-    expect(sent).toContain('وينسق التعاون الشرطي الدولي');
-    expect(sent).not.toContain('داليا الباز');
-    expect(sent).not.toContain('اللجنة العربية الدائمة للبريد');
+    const paragraphs = scrapedParagraphs();
+    expect(sent).toContain(paragraphs[0]);
+    expect(sent).toContain(paragraphs.at(-1));
+    expect(sent).not.toContain(SCRAPED.appendedName);
+    expect(sent).not.toContain(SCRAPED.appendedTopic);
   });
 
   it('does not print the API key', () => {

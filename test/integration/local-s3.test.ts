@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +21,9 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeS3EventKey } from '../../infra/local/s3-event-encoding.ts';
 import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
+import { scrapedArticleBytes } from '../support/fixtures.ts';
 
 const BUCKET = 'articles';
-const arabicFixture = new URL('../../../shared/fixtures/interpol-ar.txt', import.meta.url);
 
 /** Credentials s3rver has never heard of, as a user's own AWS profile would be. */
 const randomCredentials = () => ({
@@ -213,7 +213,7 @@ describe('local S3 endpoint', () => {
     });
 
     it('stores a streamed Arabic UTF-8 article exactly, with no content-encoding left on it', async () => {
-      const body = await readFile(arabicFixture);
+      const body = scrapedArticleBytes();
 
       await client.send(
         new PutObjectCommand({

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -15,12 +15,11 @@ import type { SummaryRecord } from '../../lib/store/record.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
+import { SCRAPED, scrapedArticleBytes } from '../support/fixtures.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 
 // Upload → S3 event → SQS-shaped event → the real ingest handler → DynamoDB → the real api
 // handler, all through the real SDK clients over HTTP to s3rver and dynalite.
-
-const FIXTURE = join(import.meta.dirname, '../../../shared/fixtures/interpol-ar.txt');
 
 let dir: string;
 let s3Server: LocalS3;
@@ -85,7 +84,7 @@ afterAll(async () => {
 describe('the ingest handler against s3rver and dynalite', () => {
   it('stores a done record for an upload under an Arabic key and the api serves it', async () => {
     const key = 'incoming/تقرير الإنتربول (1).txt';
-    const record = await upload(key, await readFile(FIXTURE));
+    const record = await upload(key, scrapedArticleBytes());
 
     const response = await ingest(
       sqsEvent([{ id: 'm-1', body: JSON.stringify({ Records: [record] }) }]),
@@ -101,24 +100,24 @@ describe('the ingest handler against s3rver and dynalite', () => {
       source: { bucket: 'articles', key, versionId: null },
       article: {
         language: 'ar',
-        title: 'الإنتربول يحذر من تزايد الاتجار بالبشر المرتبط بالاحتيال الإلكتروني',
+        title: SCRAPED.title,
       },
       model: { provider: 'extractive' },
       error: null,
       schemaVersion: 1,
     });
-    expect(body.source.size).toBe((await readFile(FIXTURE)).length);
+    expect(body.source.size).toBe(scrapedArticleBytes().length);
     // What the object itself says, read before download, is on the record.
     expect(body.source.etag).toMatch(/^[0-9a-f]{32}$/);
-    // The text stages' metadata reaches the record; the appended postal article is split off.
-    expect(body.article).toMatchObject({ publishedAt: '2025-07-02', outlet: 'الجزيرة' });
+    // The text stages' metadata reaches the record; the appended book-fair article is split off.
+    expect(body.article).toMatchObject({ publishedAt: SCRAPED.publishedAt, outlet: SCRAPED.outlet });
     expect(body.article?.related).toHaveLength(1);
-    expect(body.article?.related[0]?.title).toMatch(/^بمشاركة 14 دولة عربية/);
+    expect(body.article?.related[0]?.title).toMatch(new RegExp(`^${SCRAPED.relatedTitlePrefix}`));
     const summaryText = JSON.stringify(body.summaries);
-    expect(summaryText).not.toContain('البريد');
+    expect(summaryText).not.toContain(SCRAPED.appendedTopic);
     const text = await get(`/summaries/${recordId('articles', key)}/text`);
-    expect(text.body).toContain('ويُعد الإنتربول -الذي يضم 196 دولة عضوا- أكبر منظمة شرطية في العالم');
-    expect(text.body).not.toContain('داليا الباز');
+    expect(text.body).toContain(SCRAPED.bodySentence);
+    expect(text.body).not.toContain(SCRAPED.appendedName);
     expect(body.summaries.ar?.keyPoints.length).toBeGreaterThan(0);
     expect(body.quality.flags).toContain('missing_language:en');
   });

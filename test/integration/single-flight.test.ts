@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -11,12 +11,12 @@ import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { recordId } from '../../lib/store/id.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
+import { scrapedArticleBytes } from '../support/fixtures.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 import { notificationBody, sqsEvent } from '../support/sqs-events.ts';
 
 // Nothing paid twice: duplicate deliveries and one content under many keys cost one LLM call.
 
-const FIXTURE = join(import.meta.dirname, '../../../shared/fixtures/interpol-ar.txt');
 const context = { getRemainingTimeInMillis: () => 120_000, awsRequestId: 'req' } as unknown as Context;
 
 let dir: string;
@@ -98,7 +98,7 @@ afterAll(async () => {
 describe('single flight', () => {
   it('makes one LLM call for 20 simultaneous deliveries of the same notification', async () => {
     llm.clear();
-    const record = await upload('incoming/duplicate.txt', await readFile(FIXTURE));
+    const record = await upload('incoming/duplicate.txt', scrapedArticleBytes());
 
     await deliverUntilAcknowledged(Array.from({ length: 20 }, (_, i) => ({ id: `dup-${i}`, record })));
 

@@ -1,24 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SummaryRequest } from '../../lib/summarise/port.ts';
+import { SCRAPED, scrapedParagraphs } from '../support/fixtures.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 
 // The o200k table (~2.7 MB) is loaded only for an article whose size says it may not fit the budget.
 // Each test imports the summariser afresh, so the tokenizer module state starts unloaded.
 
-const fixture = readFileSync(join(process.cwd(), '../shared/fixtures/interpol-ar.txt'), 'utf8').split('\n');
-const paragraphs = fixture.slice(
-  2,
-  fixture.findIndex((l) => l.startsWith('المصدر:')),
-);
+const paragraphs = scrapedParagraphs();
 
 const request = (text: string): SummaryRequest => ({
   text,
-  title: fixture[0] ?? null,
+  title: SCRAPED.title,
   language: 'ar',
-  publishedAt: '2025-07-02',
-  outlet: 'الجزيرة',
+  publishedAt: SCRAPED.publishedAt,
+  outlet: SCRAPED.outlet,
   languages: ['ar', 'en'],
 });
 

@@ -1,27 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExtractiveSummariser, foldArabic } from '../../../lib/summarise/extractive.ts';
 import type { SummaryRequest } from '../../../lib/summarise/port.ts';
 import { splitSentences } from '../../../lib/text/sentences.ts';
+import { SCRAPED, scrapedParagraphs } from '../../support/fixtures.ts';
 
-const fixture = readFileSync(join(process.cwd(), '../shared/fixtures/interpol-ar.txt'), 'utf8');
 // The main article as the segment stage hands it over: after the headline and date line, before the source line.
-const lines = fixture.split('\n');
-const headline = lines[0] ?? '';
-const mainBody = lines
-  .slice(
-    2,
-    lines.findIndex((l) => l.startsWith('المصدر:')),
-  )
-  .join('\n\n');
+const headline = SCRAPED.title;
+const mainBody = scrapedParagraphs().join('\n\n');
 
 const request = (over: Partial<SummaryRequest>): SummaryRequest => ({
   text: mainBody,
   title: headline,
   language: 'ar',
-  publishedAt: '2025-07-02',
-  outlet: 'الجزيرة',
+  publishedAt: SCRAPED.publishedAt,
+  outlet: SCRAPED.outlet,
   languages: ['ar', 'en'],
   ...over,
 });

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimateTokens, loadTokenCounter, mayExceed } from '../../../lib/summarise/tokens.ts';
+import { scrapedArticle } from '../../support/fixtures.ts';
 
-const fixture = readFileSync(join(process.cwd(), '../shared/fixtures/interpol-ar.txt'), 'utf8');
+const fixture = scrapedArticle();
 
 describe('token estimate', () => {
   it('over-estimates real o200k counts of Arabic and English news', async () => {

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { UndecodableError, UnsupportedTypeError } from '../../../lib/errors.ts';
 import { decodeBytes, decodeText } from '../../../lib/text/decode.ts';
+import { scrapedArticle } from '../../support/fixtures.ts';
 
-const original = readFileSync(
-  new URL('../../../../shared/fixtures/interpol-ar.txt', import.meta.url),
-  'utf8',
-);
+const original = scrapedArticle();
 const utf16be = (s: string) => {
   const le = Buffer.from(s, 'utf16le');
   for (let i = 0; i < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1] as number, le[i] as number];

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { EmptyArticleError, UnsupportedTypeError } from '../../../lib/errors.ts';
 import { chooseFormat, extractDocument } from '../../../lib/text/extract/index.ts';
 import { docx, newsPageHtml, pdf, zip } from '../../support/documents.ts';
+import { scrapedArticleBytes } from '../../support/fixtures.ts';
 
-const fixture = readFileSync(new URL('../../../../shared/fixtures/interpol-ar.txt', import.meta.url));
+const fixture = scrapedArticleBytes();
 const PNG = Buffer.from([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
 ]);
@@ -77,7 +77,7 @@ describe('extractDocument for plain text', () => {
   it('decodes the Arabic fixture and leaves structure to the later stages', async () => {
     const out = await extractDocument(fixture, {
       contentType: 'text/plain',
-      key: 'incoming/interpol-ar.txt',
+      key: 'incoming/ar-scraped-news.txt',
     });
     expect(out).toEqual({
       format: 'text',

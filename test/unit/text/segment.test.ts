@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { normaliseText } from '../../../lib/text/normalise.ts';
 import { segmentArticle } from '../../../lib/text/segment.ts';
+import { SCRAPED, scrapedArticle } from '../../support/fixtures.ts';
 
-const fixture = readFileSync(
-  fileURLToPath(new URL('../../../../shared/fixtures/interpol-ar.txt', import.meta.url)),
-  'utf8',
-);
+const fixture = scrapedArticle();
 const segment = (text: string) => segmentArticle(normaliseText(text));
 
 // Our own test article (not third-party text).
@@ -20,27 +16,30 @@ const P3 =
 const OTHER =
   'وفي سياق منفصل، شهدت أسواق الخضار في العاصمة ارتفاعا ملحوظا في أسعار الطماطم والبطاطس بسبب موجة الحر التي ضربت المنطقة خلال الأسبوع الماضي وأثرت على المحاصيل الزراعية في عدة مناطق.';
 
-describe('segmentArticle on the Interpol fixture', () => {
+describe('segmentArticle on the scraped-news fixture', () => {
   const result = segment(fixture);
   const lines = normaliseText(fixture).split('\n');
 
   it('takes the first line as the title and reads the date and the outlet', () => {
     expect(result.title).toBe(lines[0]);
-    expect(result.publishedAt).toBe('2025-07-02');
-    expect(result.outlet).toBe('الجزيرة');
+    expect(result.title).toBe(SCRAPED.title);
+    expect(result.publishedAt).toBe(SCRAPED.publishedAt);
+    expect(result.outlet).toBe(SCRAPED.outlet);
     expect(result.language).toBe('ar');
   });
 
   it('records exactly one related item, the headline after "إقرأ أيضاً"', () => {
     expect(result.related).toHaveLength(1);
-    expect(result.related[0]?.title.startsWith('بمشاركة 14 دولة عربية')).toBe(true);
+    expect(result.related[0]?.title.startsWith(SCRAPED.relatedTitlePrefix)).toBe(true);
   });
 
-  it('keeps every Interpol paragraph and nothing of the longer postal-committee article', () => {
+  it('keeps every paragraph of the article and nothing of the longer appended one', () => {
     const paragraphs = result.body.split('\n\n');
-    expect(paragraphs).toEqual(lines.slice(2, 11));
-    expect(result.body).not.toContain('داليا الباز');
-    expect(result.body).not.toContain('البريد');
+    expect(paragraphs).toEqual(
+      lines.slice(SCRAPED.firstParagraph, SCRAPED.firstParagraph + SCRAPED.paragraphCount),
+    );
+    expect(result.body).not.toContain(SCRAPED.appendedName);
+    expect(result.body).not.toContain(SCRAPED.appendedTopic);
     expect(result.body).not.toContain('المصدر');
   });
 });
