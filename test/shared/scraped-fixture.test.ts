@@ -18,7 +18,11 @@ describe('the shared scraped Arabic article', () => {
     const lines = bytes.toString('utf8').split('\n');
     const source = lines.findIndex((l) => l.startsWith('المصدر:'));
 
-    const article = await prepareArticle(bytes, { contentType: 'text/plain', key: 'interpol-ar.txt', maxTextChars: 1_000_000 });
+    const article = await prepareArticle(bytes, {
+      contentType: 'text/plain',
+      key: 'interpol-ar.txt',
+      maxTextChars: 1_000_000,
+    });
 
     expect(article.title).toBe(lines[0]);
     expect(article.publishedAt).toBe('2025-07-02');
@@ -30,7 +34,11 @@ describe('the shared scraped Arabic article', () => {
 
   it('is summarised offline with sentences of the main article only', async () => {
     const bytes = readFileSync(path);
-    const article = await prepareArticle(bytes, { contentType: 'text/plain', key: 'interpol-ar.txt', maxTextChars: 1_000_000 });
+    const article = await prepareArticle(bytes, {
+      contentType: 'text/plain',
+      key: 'interpol-ar.txt',
+      maxTextChars: 1_000_000,
+    });
 
     const result = await new ExtractiveSummariser().summarise({
       text: article.body,
