@@ -231,3 +231,41 @@ describe('local S3 durability', () => {
     ).toBe('not there');
   });
 });
+
+describe('local S3 over a data directory written by s3rver', () => {
+  it('moves its objects into the new layout once, keeping bytes, content type and metadata', async () => {
+    const t = await startTestS3();
+    await t.s3.close();
+    await fsPromises.rm(join(t.directory, '.khulasa-s3-layout'));
+    const old = join(t.directory, BUCKET, 'incoming', 'خبر قديم.txt');
+    await mkdir(join(t.directory, BUCKET, 'incoming'), { recursive: true });
+    await writeFile(`${old}._S3rver_object`, 'نص قديم');
+    await writeFile(
+      `${old}._S3rver_metadata.json`,
+      JSON.stringify({
+        'content-type': 'text/plain; charset=utf-8',
+        etag: '"abc"',
+        'x-amz-meta-origin': 'old',
+      }),
+    );
+    await writeFile(`${old}._S3rver_object.md5`, 'abc');
+    const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    try {
+      await t.restart();
+      await t.restart();
+
+      const head = await t.client.send(
+        new HeadObjectCommand({ Bucket: BUCKET, Key: 'incoming/خبر قديم.txt' }),
+      );
+      expect([head.ContentType, head.Metadata]).toEqual(['text/plain; charset=utf-8', { origin: 'old' }]);
+      expect((await download(t.client, 'incoming/خبر قديم.txt')).toString()).toBe('نص قديم');
+      expect((await walk(t.directory)).filter((p) => p.includes('_S3rver_'))).toEqual([]);
+      expect(stderr).toHaveBeenCalledTimes(1);
+      expect(String(stderr.mock.calls[0]?.[0])).toContain('moved 1 object(s) stored by s3rver');
+      expect(t.events).toEqual([]);
+    } finally {
+      await t.stop();
+    }
+  });
+});

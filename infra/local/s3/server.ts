@@ -28,6 +28,7 @@ import {
 } from './multipart.ts';
 import { copyObject, deleteObject, getObject, putObject } from './objects.ts';
 import { postObject } from './post-object.ts';
+import { importS3rverObjects } from './s3rver-import.ts';
 import { ObjectStore } from './store.ts';
 import { Uploads } from './uploads.ts';
 import { newRequestId, S3Error, sendError } from './xml.ts';
@@ -113,6 +114,7 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
   await store.load((line) => console.error(line));
   await uploads.load();
   for (const bucket of opts.buckets) await store.createBucket(bucket);
+  await importS3rverObjects(store, (line) => console.error(line));
 
   const nextSequencer = sequencerFor(join(opts.directory, SEQUENCER_FILE));
   const services: Services = {
