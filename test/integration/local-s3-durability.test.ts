@@ -215,6 +215,42 @@ describe('local S3 durability', () => {
     client.destroy();
   });
 
+  it('answers 500 when a directory cannot be fsynced after the commit rename, yet serves and keeps the new version', async () => {
+    let failDirSync = false;
+    const fs: StoreFs = {
+      ...fsPromises,
+      open: (async (path, flags) => {
+        if (failDirSync && flags === 'r' && (await fsPromises.stat(path)).isDirectory()) {
+          throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+        }
+        return fsPromises.open(path, flags);
+      }) as StoreFs['open'],
+    };
+    t = await startTestS3({ fs });
+    const client = clientFor(t.s3.endpoint, { maxAttempts: 1 });
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'synced.txt', Body: 'old' }));
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    failDirSync = true;
+
+    const put = await failureOf(
+      client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'synced.txt', Body: 'new' })),
+    );
+    failDirSync = false;
+    const servedBefore = (await download(client, 'synced.txt')).toString();
+    client.destroy();
+    await t.restart();
+
+    expect(put).toMatchObject({
+      status: 500,
+      code: 'InternalError',
+      message: expect.stringContaining('EIO'),
+    });
+    expect(servedBefore).toBe('new');
+    expect((await download(t.client, 'synced.txt')).toString()).toBe('new');
+    const fanOut = await readdir(join(t.directory, BUCKET, hashOf('synced.txt').slice(0, 2)));
+    expect(fanOut.filter((f) => f.startsWith(hashOf('synced.txt')))).toHaveLength(2); // the sidecar and one data file
+  });
+
   it('writes each object as a data file and a sidecar named by the SHA-256 of its key', async () => {
     t = await startTestS3();
     await t.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: '../../etc/passwd', Body: 'not there' }));
