@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoreFs } from '../../infra/local/s3/durable.ts';
+import { startLocalS3 } from '../../infra/local/s3-server.ts';
 import { BUCKET, clientFor, download, startTestS3, type TestS3, walk } from '../support/local-s3.ts';
 
 const hashOf = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
@@ -249,6 +250,50 @@ describe('local S3 durability', () => {
     expect((await download(t.client, 'synced.txt')).toString()).toBe('new');
     const fanOut = await readdir(join(t.directory, BUCKET, hashOf('synced.txt').slice(0, 2)));
     expect(fanOut.filter((f) => f.startsWith(hashOf('synced.txt')))).toHaveLength(2); // the sidecar and one data file
+  });
+
+  it('a second server on a port in use fails before touching the directory the first one serves', async () => {
+    t = await startTestS3();
+    const inProgress = join(t.directory, BUCKET, '.tmp-a-write-in-progress');
+    await writeFile(inProgress, 'being written by the first server');
+
+    const second = startLocalS3({
+      port: t.s3.port,
+      directory: t.directory,
+      buckets: [BUCKET],
+      onEvent: () => undefined,
+    });
+
+    await expect(second).rejects.toThrow(/EADDRINUSE/);
+    expect(existsSync(inProgress)).toBe(true);
+  });
+
+  it('close() lets a change already being committed finish and report before it returns', async () => {
+    let reported = false;
+    let eventStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      eventStarted = resolve;
+    });
+    t = await startTestS3({
+      onEvent: async () => {
+        eventStarted();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        reported = true;
+      },
+    });
+    const client = clientFor(t.s3.endpoint, { maxAttempts: 1 });
+    const put = client
+      .send(new PutObjectCommand({ Bucket: BUCKET, Key: 'closing.txt', Body: 'x' }))
+      .catch(() => undefined);
+    await started;
+
+    await t.s3.close();
+
+    expect(reported).toBe(true);
+    await put;
+    client.destroy();
+    await t.restart();
+    expect((await download(t.client, 'closing.txt')).toString()).toBe('x');
   });
 
   it('writes each object as a data file and a sidecar named by the SHA-256 of its key', async () => {
