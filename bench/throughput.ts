@@ -11,7 +11,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { REPO_ROOT } from '../infra/cdk/lambda-defaults.ts';
 import { startLocalStack } from '../infra/local/stack.ts';
-import { recordId } from '../lib/store/id.ts';
+import { recordId } from '../lib/domain/id.ts';
 import { RECORD_SK } from '../lib/store/table-schema.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../test/support/openai-server.ts';
 import { freePort } from '../test/support/stack-process.ts';

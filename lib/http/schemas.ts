@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ERROR_CODES } from '../errors.ts';
-import type { SummaryRecord } from '../store/record.ts';
+import { ERROR_CODES } from '../domain/error-codes.ts';
+import type { SummaryRecord } from '../domain/record.ts';
 import type { Problem } from './problem.ts';
 import { STATUSES } from './validation.ts';
 

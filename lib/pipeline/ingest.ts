@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { recordId } from '../domain/id.ts';
+import type { ArticleInfo, SourceInfo, SummaryRecord } from '../domain/record.ts';
+import type { SummaryResult } from '../domain/summary.ts';
 import {
   isArticleError,
   isTransientError,
@@ -8,9 +11,7 @@ import {
 } from '../errors.ts';
 import type { ObjectEvent } from '../events/s3-notification.ts';
 import { isClaimLostError } from '../store/errors.ts';
-import { recordId } from '../store/id.ts';
-import type { ArticleInfo, SourceInfo, SummaryRecord } from '../store/record.ts';
-import type { Summariser, SummaryResult } from '../summarise/port.ts';
+import type { Summariser } from '../summarise/port.ts';
 import { type PreparedArticle, prepareArticle } from '../text/prepare.ts';
 import type { IngestStore, ObjectSource, ReuseQuery } from './ports.ts';
 

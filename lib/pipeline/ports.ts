@@ -1,6 +1,7 @@
-import type { ErrorCode, LlmUsage } from '../errors.ts';
-import type { ArticleInfo, SourceInfo, SummaryRecord } from '../store/record.ts';
-import type { ChunkNotesCache, SummaryResult } from '../summarise/port.ts';
+import type { ErrorCode } from '../domain/error-codes.ts';
+import type { ArticleInfo, SourceInfo, SummaryRecord } from '../domain/record.ts';
+import type { LlmUsage, SummaryResult } from '../domain/summary.ts';
+import type { ChunkNotesCache } from '../summarise/port.ts';
 
 /** Where uploaded articles are read from (S3 in AWS and locally). */
 export interface ObjectSource {

@@ -1,4 +1,4 @@
-import type { RecordStatus } from './record.ts';
+import type { RecordStatus } from '../domain/record.ts';
 
 /** The stored state the claim decision depends on (internal attributes of the record item). */
 export interface ClaimState {

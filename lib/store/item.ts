@@ -1,5 +1,4 @@
-import type { ErrorCode } from '../errors.ts';
-import type { ClaimState } from './claim-rules.ts';
+import type { ErrorCode } from '../domain/error-codes.ts';
 import {
   type ArticleInfo,
   type Entity,
@@ -10,7 +9,8 @@ import {
   type SourceInfo,
   type SummaryRecord,
   type Usage,
-} from './record.ts';
+} from '../domain/record.ts';
+import type { ClaimState } from './claim-rules.ts';
 import { RECORD_SK } from './table-schema.ts';
 
 /**

@@ -9,7 +9,15 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ErrorCode, LlmUsage } from '../errors.ts';
+import type { ErrorCode } from '../domain/error-codes.ts';
+import {
+  type ArticleInfo,
+  type RecordStatus,
+  SCHEMA_VERSION,
+  type SourceInfo,
+  type SummaryRecord,
+} from '../domain/record.ts';
+import type { LlmUsage, SummaryResult } from '../domain/summary.ts';
 import type {
   ClaimOutcome,
   ClaimRequest,
@@ -18,19 +26,11 @@ import type {
   IngestStore,
   ReuseQuery,
 } from '../pipeline/ports.ts';
-import type { SummaryResult } from '../summarise/port.ts';
 import { DynamoChunkNotes } from './chunk-notes.ts';
 import { decideClaim } from './claim-rules.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { ClaimLostError } from './errors.ts';
 import { claimState, keyAttributes, type RecordItem, toRecord } from './item.ts';
-import {
-  type ArticleInfo,
-  type RecordStatus,
-  SCHEMA_VERSION,
-  type SourceInfo,
-  type SummaryRecord,
-} from './record.ts';
 import { normaliseSequencer, versionIdentity } from './sequencer.ts';
 import { INDEXES, RECORD_SK } from './table-schema.ts';
 import { chunkSortKey, compressText, decompressText, INLINE_TEXT_LIMIT, splitChunks } from './text-codec.ts';

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
+import type { LanguageSummary } from '../domain/record.ts';
 import { ArticleError, TransientError } from '../errors.ts';
-import type { LanguageSummary } from '../store/record.ts';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './client.ts';
 import { MapReduce } from './map-reduce.ts';
 import type { Summariser, SummaryRequest, SummaryResult } from './port.ts';

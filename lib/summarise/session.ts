@@ -3,6 +3,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type * as z from 'zod/mini';
+import type { LlmUsage } from '../domain/summary.ts';
 import {
   ArticleError,
   LlmInvalidOutputError,
@@ -10,7 +11,6 @@ import {
   LlmRefusedError,
   LlmTruncatedError,
   LlmUnavailableError,
-  type LlmUsage,
 } from '../errors.ts';
 import { answeredCalls } from './client.ts';
 import type { ChatMessage } from './prompt.ts';

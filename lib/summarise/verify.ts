@@ -1,4 +1,4 @@
-import type { LanguageSummary } from '../store/record.ts';
+import type { LanguageSummary } from '../domain/record.ts';
 import { scriptRatio } from '../text/language.ts';
 import type { SummaryRequest } from './port.ts';
 

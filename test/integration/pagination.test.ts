@@ -2,7 +2,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
-import { recordId } from '../../lib/store/id.ts';
+import { recordId } from '../../lib/domain/id.ts';
 import { keyAttributes } from '../../lib/store/item.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { apiEvent } from '../support/api-events.ts';

@@ -8,7 +8,7 @@ import { createIngestHandler } from '../../functions/ingest/app.ts';
 import { defaultDeps } from '../../functions/ingest/deps.ts';
 import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
-import { recordId } from '../../lib/store/id.ts';
+import { recordId } from '../../lib/domain/id.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';

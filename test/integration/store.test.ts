@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../infra/local/dynamodb.ts';
+import { recordId } from '../../lib/domain/id.ts';
+import type { SourceInfo } from '../../lib/domain/record.ts';
 import type { ClaimRequest, CompletedWork } from '../../lib/pipeline/ports.ts';
 import { ClaimLostError, InvalidCursorError } from '../../lib/store/errors.ts';
-import { recordId } from '../../lib/store/id.ts';
 import { keyAttributes } from '../../lib/store/item.ts';
-import type { SourceInfo } from '../../lib/store/record.ts';
 import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { documentClientFor, startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { recordId } from '../../../lib/domain/id.ts';
+import type { SummaryRecord } from '../../../lib/domain/record.ts';
 import { LlmUnavailableError } from '../../../lib/errors.ts';
 import type { ObjectEvent } from '../../../lib/events/s3-notification.ts';
 import { type Attempt, IngestArticle, RetryLaterError } from '../../../lib/pipeline/ingest.ts';
@@ -10,8 +12,6 @@ import type {
   ObjectSource,
   ReuseQuery,
 } from '../../../lib/pipeline/ports.ts';
-import { recordId } from '../../../lib/store/id.ts';
-import type { SummaryRecord } from '../../../lib/store/record.ts';
 import type { Summariser, SummaryRequest, SummaryResult } from '../../../lib/summarise/port.ts';
 
 // In-memory stand-ins for the use case's ports: the DynamoDB and S3 adapters have their own
