@@ -1,13 +1,13 @@
 import { parseApiConfig } from '../../lib/config/api.ts';
 import { cachedSecret } from '../../lib/config/secrets.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
+import { DynamoSummaryReader } from '../../lib/store/reader.ts';
 import type { ApiDeps } from './app.ts';
 
 /** Config and clients, created once per container. */
 export function defaultDeps(): ApiDeps {
   const config = parseApiConfig();
-  const store = new DynamoSummaryStore({
+  const store = new DynamoSummaryReader({
     client: createDocumentClient(),
     tableName: config.tableName,
     cursorSecret:

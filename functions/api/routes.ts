@@ -2,10 +2,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SummaryRecord } from '../../lib/domain/record.ts';
 import { CACHE, TEXT_TYPE } from '../../lib/http/headers.ts';
 import { problem } from '../../lib/http/problem.ts';
+import type { SummaryReader } from '../../lib/http/reader-port.ts';
 import { type HttpResponse, json, withEtag } from '../../lib/http/response.ts';
 import { idSchema, listQuerySchema, recordQuerySchema, validate } from '../../lib/http/validation.ts';
 import { isInvalidCursorError } from '../../lib/store/errors.ts';
-import type { SummaryReader } from '../../lib/store/repository.ts';
 import { logError } from './log.ts';
 
 export const DEFAULT_LIMIT = 20;

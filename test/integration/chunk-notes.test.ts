@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
+import { TestStore } from '../support/store.ts';
 
 let ddb: TestDynamo;
-let store: DynamoSummaryStore;
+let store: TestStore;
 
 beforeAll(async () => {
   ddb = await startTestDynamo();
-  store = new DynamoSummaryStore({ client: ddb.client, tableName: ddb.tableName });
+  store = new TestStore({ client: ddb.client, tableName: ddb.tableName });
 }, 60_000);
 afterAll(async () => {
   await ddb?.close();

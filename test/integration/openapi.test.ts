@@ -4,11 +4,12 @@ import { createApiHandler } from '../../functions/api/app.ts';
 import { pathPattern, ROUTER_RESPONSES, ROUTES, type RouteSpec } from '../../functions/api/registry.ts';
 import { recordId } from '../../lib/domain/id.ts';
 import type { SourceInfo } from '../../lib/domain/record.ts';
+import type { SummaryReader } from '../../lib/http/reader-port.ts';
 import { listPageSchema, recordSchema } from '../../lib/http/schemas.ts';
 import type { CompletedWork } from '../../lib/pipeline/ports.ts';
-import { DynamoSummaryStore, type SummaryReader } from '../../lib/store/repository.ts';
 import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
+import { TestStore } from '../support/store.ts';
 
 // ─── a tiny JSON Schema (2020-12 subset) validator: just what the generated schemas use ────────
 type Schema = Record<string, unknown>;
@@ -140,7 +141,7 @@ const WORK: CompletedWork = {
 };
 
 let env: TestDynamo;
-let store: DynamoSummaryStore;
+let store: TestStore;
 let api: Api;
 const ids = { done: '', processing: '', failed: '', deleted: '' };
 
@@ -167,7 +168,7 @@ async function getDocument(): Promise<Doc> {
 
 beforeAll(async () => {
   env = await startTestDynamo();
-  store = new DynamoSummaryStore({
+  store = new TestStore({
     client: env.client,
     tableName: env.tableName,
     cursorSecret: 'o'.repeat(24),

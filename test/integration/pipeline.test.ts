@@ -12,10 +12,10 @@ import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../.
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { recordId } from '../../lib/domain/id.ts';
 import type { SummaryRecord } from '../../lib/domain/record.ts';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
+import { TestStore } from '../support/store.ts';
 
 // Upload → S3 event → SQS-shaped event → the real ingest handler → DynamoDB → the real api
 // handler, all through the real SDK clients over HTTP to s3rver and dynalite.
@@ -68,7 +68,7 @@ beforeAll(async () => {
   });
   ingest = createIngestHandler(defaultDeps({}, config)) as typeof ingest;
   api = createApiHandler({
-    store: new DynamoSummaryStore({
+    store: new TestStore({
       client: ddb.client,
       tableName: ddb.tableName,
       cursorSecret: 'x'.repeat(32),

@@ -9,10 +9,10 @@ import { defaultDeps } from '../../functions/ingest/deps.ts';
 import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { recordId } from '../../lib/domain/id.ts';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 import { notificationBody, sqsEvent } from '../support/sqs-events.ts';
+import { TestStore } from '../support/store.ts';
 
 // Nothing paid twice: duplicate deliveries and one content under many keys cost one LLM call.
 
@@ -24,7 +24,7 @@ let s3Server: LocalS3;
 let ddb: TestDynamo;
 let llm: OpenAiTestServer;
 let s3: S3Client;
-let store: DynamoSummaryStore;
+let store: TestStore;
 let ingest: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const events: S3EventNotificationRecord[] = [];
 
@@ -72,7 +72,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: 'test',
   });
   s3 = new S3Client({ endpoint: s3Server.endpoint, region: 'us-east-1', forcePathStyle: true });
-  store = new DynamoSummaryStore({ client: ddb.client, tableName: ddb.tableName });
+  store = new TestStore({ client: ddb.client, tableName: ddb.tableName });
   ingest = createIngestHandler(
     defaultDeps(
       {},

@@ -11,10 +11,10 @@ import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { recordId } from '../../lib/domain/id.ts';
 import type { SummaryRecord } from '../../lib/domain/record.ts';
 import { decodeS3Key } from '../../lib/events/s3-notification.ts';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 import { dynamoThrottle, type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
 import { notificationBody, sqsEvent } from '../support/sqs-events.ts';
+import { TestStore } from '../support/store.ts';
 import { arabicArticle, type CountingLlm, englishArticle, put, startCountingLlm } from './support/harness.ts';
 import { recordFigures } from './support/ledger.ts';
 
@@ -32,7 +32,7 @@ let ddbProxy: FaultProxy;
 let llm: CountingLlm;
 let s3: S3Client;
 /** Reads DynamoDB directly (not through the proxy), with the API's own reader code. */
-let reader: DynamoSummaryStore;
+let reader: TestStore;
 let ingest: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 const events: S3EventNotificationRecord[] = [];
 let messageSeq = 0;
@@ -102,7 +102,7 @@ beforeAll(async () => {
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
   });
   s3 = new S3Client({ endpoint: s3Server.endpoint, region: 'us-east-1', forcePathStyle: true });
-  reader = new DynamoSummaryStore({ client: ddb.client, tableName: ddb.tableName });
+  reader = new TestStore({ client: ddb.client, tableName: ddb.tableName });
   ingest = createIngestHandler(
     defaultDeps(
       {},

@@ -4,8 +4,8 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../../functions/api/app.ts';
-import { DynamoSummaryStore } from '../../../lib/store/repository.ts';
 import { apiEvent } from '../../support/api-events.ts';
+import { TestStore } from '../../support/store.ts';
 
 describe('api error path', () => {
   const client = DynamoDBDocumentClient.from(
@@ -23,7 +23,7 @@ describe('api error path', () => {
     ddb.on(GetCommand).rejects(Object.assign(new Error(secretDetail), { name: 'AccessDeniedException' }));
     const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const api = createApiHandler({
-      store: new DynamoSummaryStore({ client, tableName: 'summaries-prod', cursorSecret: 'x'.repeat(16) }),
+      store: new TestStore({ client, tableName: 'summaries-prod', cursorSecret: 'x'.repeat(16) }),
     });
 
     const res = (await api(apiEvent('GET', `/summaries/${'A'.repeat(43)}`), {} as Context)) as {
