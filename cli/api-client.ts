@@ -10,7 +10,7 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
-export const noAuth: Authorise = async () => ({});
+const noAuth: Authorise = async () => ({});
 export const bearer =
   (token: string): Authorise =>
   async () => ({ authorization: `Bearer ${token}` });

@@ -27,7 +27,7 @@ type Handler = (event: Event) => Promise<HttpResponse>;
 const KNOWN_PATHS = ROUTES.map((r) => pathPattern(r.path));
 
 /** The router's table, built from the registry: every registered operation has its handler. */
-export function routeTable(handlers: Readonly<Record<OperationId, Handler>>): Route<Event, Result>[] {
+function routeTable(handlers: Readonly<Record<OperationId, Handler>>): Route<Event, Result>[] {
   return ROUTES.map((r) => ({ method: r.method, path: r.path, handler: handlers[r.operationId] }));
 }
 

@@ -8,7 +8,7 @@ import { idSchema, listQuerySchema, recordQuerySchema, validate } from '../../li
 import { isInvalidCursorError } from '../../lib/store/errors.ts';
 import { logError } from './log.ts';
 
-export const DEFAULT_LIMIT = 20;
+const DEFAULT_LIMIT = 20;
 
 const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => {
   for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name) return v;

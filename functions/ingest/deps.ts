@@ -10,8 +10,6 @@ import { createDocumentClient } from '../../lib/store/clients.ts';
 import { noBackoff, type RetryPort, SqsVisibilityBackoff } from './sqs-backoff.ts';
 import { stageObserver } from './telemetry.ts';
 
-export type { RetryPort };
-
 export interface IngestHandlerDeps {
   ingest: IngestArticle;
   /**

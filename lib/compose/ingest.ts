@@ -17,10 +17,7 @@ export interface IngestClients {
 }
 
 /** The summariser named by the configuration; `openai` without a key fails loudly, never falls back. */
-export function createSummariser(
-  config: IngestConfig,
-  clients: Pick<IngestClients, 'loadApiKey'>,
-): Summariser {
+function createSummariser(config: IngestConfig, clients: Pick<IngestClients, 'loadApiKey'>): Summariser {
   const { llm } = config;
   if (llm.provider === 'extractive') return new ExtractiveSummariser();
   // The adapter (the openai SDK, the answer schema, map-reduce) loads with the first summary, not

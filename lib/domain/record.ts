@@ -14,7 +14,7 @@ export interface SourceInfo {
   contentType: string | null;
 }
 
-export interface RelatedItem {
+interface RelatedItem {
   title: string;
 }
 
@@ -33,7 +33,7 @@ export interface LanguageSummary {
   keyPoints: string[];
 }
 
-export type EntityType = 'person' | 'organization' | 'place' | 'other';
+type EntityType = 'person' | 'organization' | 'place' | 'other';
 
 export interface Entity {
   name: string;

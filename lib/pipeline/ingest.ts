@@ -206,7 +206,7 @@ export class IngestArticle {
       await store_(copied, lease.record.id);
       return doneOutcome(w.id, lease.record.id, copied, 0);
     }
-    if (paid && paid.paidFor && paid.paidFor !== w.id) {
+    if (paid?.paidFor && paid.paidFor !== w.id) {
       const copied = copiedResult(paid.result);
       await store_(copied, paid.paidFor);
       return doneOutcome(w.id, paid.paidFor, copied, 0);

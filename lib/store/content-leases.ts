@@ -130,8 +130,8 @@ export class DynamoContentLeases implements ContentLeases {
       }),
     );
     const item = out.Item as RecordItem | undefined;
+    if (!item) return null;
     if (
-      !item ||
       item.status !== 'done' ||
       item.contentHash !== query.contentHash ||
       item.model?.provider !== query.provider ||

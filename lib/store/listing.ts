@@ -8,9 +8,9 @@ import { PUBLIC_PROJECTION } from './projection.ts';
 import { INDEXES } from './table-schema.ts';
 
 /** A month with no record at all this many times in a row ends the newest-first walk. */
-export const MAX_EMPTY_MONTHS = 24;
+const MAX_EMPTY_MONTHS = 24;
 /** Queries one list request may spend before it returns a short page with a cursor. */
-export const MAX_QUERIES_PER_LIST = 30;
+const MAX_QUERIES_PER_LIST = 30;
 
 type Filter = { expression: string; values: Record<string, unknown>; names: Record<string, string> };
 
@@ -98,7 +98,7 @@ export async function listRecords(
   };
 }
 
-export function previousMonth(month: string): string {
+function previousMonth(month: string): string {
   const year = Number(month.slice(0, 4));
   const m = Number(month.slice(5, 7));
   return m === 1 ? `${year - 1}-12` : `${year}-${String(m - 1).padStart(2, '0')}`;

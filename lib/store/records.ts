@@ -9,9 +9,9 @@ import {
   type CompletedWork,
   type RecordWriter,
 } from '../pipeline/ports.ts';
-import { decideClaim } from './claim-rules.ts';
+import { claimState, decideClaim } from './claim-rules.ts';
 import { isConditionFailure, type TableDeps } from './dynamo.ts';
-import { claimState, keyAttributes, type RecordItem, toRecord } from './item.ts';
+import { keyAttributes, type RecordItem, toRecord } from './item.ts';
 import { normaliseSequencer, versionIdentity } from './sequencer.ts';
 import { RECORD_SK } from './table-schema.ts';
 import { deleteTextChunks, writeText } from './text-storage.ts';

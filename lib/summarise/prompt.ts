@@ -6,8 +6,8 @@ import { PROMPT_VERSION } from './version.ts';
 // loading the prompt's schema (zod) and the OpenAI adapter, which load on the first summary.
 export { PROMPT_VERSION };
 
-export const ARTICLE_OPEN = '<article>';
-export const ARTICLE_CLOSE = '</article>';
+const ARTICLE_OPEN = '<article>';
+const ARTICLE_CLOSE = '</article>';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
