@@ -15,7 +15,11 @@ export function defaultDeps(): ApiDeps {
         ? config.cursorSecret.value
         : cursorSecretLoader(config.cursorSecret.secretArn),
   });
-  return { store, corsAllowedOrigins: config.corsAllowedOrigins, authMode: config.authMode };
+  return {
+    store,
+    corsAllowedOrigins: config.corsAllowedOrigins,
+    authMode: config.authMode,
+  };
 }
 
 /** Read on the first list request (not at init): a `GET /summaries/{id}` cold start never pays for it. */

@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SummaryRecord } from '../../lib/domain/record.ts';
 import { CACHE, TEXT_TYPE } from '../../lib/http/headers.ts';
@@ -6,7 +7,6 @@ import type { SummaryReader } from '../../lib/http/reader-port.ts';
 import { type HttpResponse, json, withEtag } from '../../lib/http/response.ts';
 import { idSchema, listQuerySchema, recordQuerySchema, validate } from '../../lib/http/validation.ts';
 import { isInvalidCursorError } from '../../lib/store/errors.ts';
-import { logError } from './log.ts';
 
 const DEFAULT_LIMIT = 20;
 
@@ -32,7 +32,7 @@ function recordId(
   return checked.ok ? { ok: true, id: checked.value } : { ok: false, response: badRequest(checked.errors) };
 }
 
-export function routes(store: SummaryReader) {
+export function routes(store: SummaryReader, logger: Pick<Logger, 'error'>) {
   async function list(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
     const q = validate(listQuerySchema, event.queryStringParameters ?? {});
     if (!q.ok) return badRequest(q.errors);
@@ -84,7 +84,7 @@ export function routes(store: SummaryReader) {
       await store.ping();
       return json(200, { status: 'ok' }, { cacheControl: CACHE.none });
     } catch (e: unknown) {
-      logError('health check failed', e);
+      logger.error('health check failed', { error: e });
       return problem(503, 'The summary table is not reachable.');
     }
   }
