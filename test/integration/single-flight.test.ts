@@ -66,9 +66,7 @@ describe('single flight', () => {
     const keys = Array.from({ length: 20 }, (_, i) => `incoming/copy (${i}).txt`);
     const records = await Promise.all(keys.map((key) => upload(key, body)));
 
-    await deliverUntilAcknowledged(
-      keys.map((key, i) => ({ id: `copy-${i}`, record: records[i] as S3EventNotificationRecord })),
-    );
+    await deliverUntilAcknowledged(records.map((record, i) => ({ id: `copy-${i}`, record })));
 
     expect(llm.chatRequests()).toHaveLength(1);
     const stored = await Promise.all(keys.map((key) => store().get(recordId('articles', key))));
