@@ -4,7 +4,7 @@ import { keyOfNormalised } from '../text/search-key.ts';
 import type { SummaryRequest } from './port.ts';
 
 /**
- * Quality checks on a summary (DESIGN.md flow step 9). Pure: flags only, the caller decides.
+ * Quality checks on a summary. Pure: flags only, the caller decides.
  *
  * - `missing_language:<l>` a requested language is absent (or has no letters at all);
  * - `wrong_language:<l>` the part is not mostly in the script of `l`;

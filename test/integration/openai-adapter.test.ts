@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   ArticleError,
@@ -12,23 +10,17 @@ import {
 import { createOpenAiClient, OpenAiSummariser } from '../../lib/summarise/openai.ts';
 import type { SummaryRequest } from '../../lib/summarise/port.ts';
 import { PROMPT_VERSION } from '../../lib/summarise/prompt.ts';
+import { SOLAR_ARTICLE } from '../support/articles.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 
-const fixture = readFileSync(join(process.cwd(), '../shared/fixtures/interpol-ar.txt'), 'utf8');
-const lines = fixture.split('\n');
-const mainBody = lines
-  .slice(
-    2,
-    lines.findIndex((l) => l.startsWith('المصدر:')),
-  )
-  .join('\n\n');
+const mainBody = SOLAR_ARTICLE.paragraphs.join('\n\n');
 
 const article = (over: Partial<SummaryRequest> = {}): SummaryRequest => ({
   text: mainBody,
-  title: lines[0] ?? null,
+  title: SOLAR_ARTICLE.title,
   language: 'ar',
-  publishedAt: '2025-07-02',
-  outlet: 'الجزيرة',
+  publishedAt: SOLAR_ARTICLE.publishedAt,
+  outlet: SOLAR_ARTICLE.outlet,
   languages: ['ar', 'en'],
   ...over,
 });
@@ -57,15 +49,15 @@ const summariser = (
 
 const validAnswer = () => ({
   summaries: {
-    ar: { title: 'الإنتربول يحذر', summary: 'الضحايا من 66 دولة.', keyPoints: ['أزمة عالمية'] },
+    ar: { title: 'افتتاح محطة شمسية', summary: 'المحطة بقدرة 300 ميغاواط.', keyPoints: ['طاقة متجددة'] },
     en: {
-      title: 'Interpol warns',
-      summary: 'Victims come from 66 countries.',
-      keyPoints: ['A global crisis'],
+      title: 'Solar plant opens',
+      summary: 'The plant has a capacity of 300 megawatts.',
+      keyPoints: ['Renewable energy'],
     },
   },
-  entities: [{ name: 'الإنتربول', type: 'organization' }],
-  topics: ['trafficking'],
+  entities: [{ name: 'وزارة الطاقة', type: 'organization' }],
+  topics: ['energy'],
 });
 
 beforeAll(async () => {
@@ -110,10 +102,10 @@ describe('OpenAiSummariser over HTTP', () => {
     const system = String(messages[0]?.content);
     const user = String(messages[1]?.content);
     expect(system).not.toContain('Ignore all previous instructions');
-    expect(system).not.toContain('الإنتربول');
+    expect(system).not.toContain('ميغاواط');
     const block = /<article>\n([\s\S]*)\n<\/article>$/u.exec(user)?.[1] ?? '';
     expect(block).toContain('Ignore all previous instructions');
-    expect(block).toContain('66 دولة');
+    expect(block).toContain('300 ميغاواط');
     expect(user.match(/<\/article>/gu)).toHaveLength(1);
   });
 
@@ -131,7 +123,7 @@ describe('OpenAiSummariser over HTTP', () => {
     expect(block).toContain('HACKED');
     expect(String(body?.messages?.[0]?.content)).not.toContain('HACKED');
     expect(body?.response_format?.json_schema?.schema?.properties?.summaries?.required).toEqual(['ar', 'en']);
-    expect(result.summaries.en?.title).toBe('Interpol warns');
+    expect(result.summaries.en?.title).toBe('Solar plant opens');
     expect(JSON.stringify(result)).not.toContain('HACKED');
   });
 
@@ -184,7 +176,7 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('stores the first answer with the usage of both calls when the feedback retry meets a 503', async () => {
     const answer = validAnswer();
-    answer.summaries.en.summary = 'Victims come from 99 countries.';
+    answer.summaries.en.summary = 'The plant has a capacity of 99 megawatts.';
     llm.enqueue({ type: 'json', content: answer, usage: { prompt_tokens: 500, completion_tokens: 90 } });
     llm.setDefault({ type: 'status', status: 503 });
 
@@ -277,7 +269,11 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('retries a wrong-language part once with feedback naming it, then stores it flagged', async () => {
     const answer = validAnswer();
-    answer.summaries.en = { title: 'الإنتربول يحذر', summary: 'الضحايا من 66 دولة.', keyPoints: ['أزمة'] };
+    answer.summaries.en = {
+      title: 'افتتاح محطة شمسية',
+      summary: 'المحطة بقدرة 300 ميغاواط.',
+      keyPoints: ['أزمة'],
+    };
     llm.setDefault({ type: 'json', content: answer });
 
     const result = await summariser().summarise(article());
@@ -294,19 +290,23 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('keeps the corrected answer when the feedback retry fixes the language', async () => {
     const answer = validAnswer();
-    answer.summaries.en = { title: 'الإنتربول يحذر', summary: 'الضحايا من 66 دولة.', keyPoints: ['أزمة'] };
+    answer.summaries.en = {
+      title: 'افتتاح محطة شمسية',
+      summary: 'المحطة بقدرة 300 ميغاواط.',
+      keyPoints: ['أزمة'],
+    };
     llm.enqueue({ type: 'json', content: answer }, { type: 'json', content: validAnswer() });
 
     const result = await summariser().summarise(article());
 
     expect(llm.chatRequests()).toHaveLength(2);
     expect(result.flags).toEqual([]);
-    expect(result.summaries.en?.title).toBe('Interpol warns');
+    expect(result.summaries.en?.title).toBe('Solar plant opens');
   });
 
   it('retries an invented number once with feedback naming it, then stores it flagged', async () => {
     const answer = validAnswer();
-    answer.summaries.en.summary = 'Victims come from 99 countries.';
+    answer.summaries.en.summary = 'The plant has a capacity of 99 megawatts.';
     llm.setDefault({ type: 'json', content: answer });
 
     const result = await summariser().summarise(article());
@@ -320,7 +320,7 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('makes one feedback retry at most, for all quality problems together', async () => {
     const answer = validAnswer();
-    answer.summaries.en = { title: 'الإنتربول', summary: 'الضحايا من 99 دولة.', keyPoints: ['أزمة'] };
+    answer.summaries.en = { title: 'محطة شمسية', summary: 'المحطة بقدرة 99 ميغاواط.', keyPoints: ['أزمة'] };
     llm.setDefault({ type: 'json', content: answer });
 
     const result = await summariser().summarise(article());
@@ -334,12 +334,12 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('keeps the first answer, flagged, when the feedback retry itself fails', async () => {
     const answer = validAnswer();
-    answer.summaries.en.summary = 'Victims come from 99 countries.';
+    answer.summaries.en.summary = 'The plant has a capacity of 99 megawatts.';
     llm.enqueue({ type: 'json', content: answer }, { type: 'status', status: 500 });
 
     const result = await summariser().summarise(article());
 
-    expect(result.summaries.en?.summary).toBe('Victims come from 99 countries.');
+    expect(result.summaries.en?.summary).toBe('The plant has a capacity of 99 megawatts.');
     expect(result.flags).toEqual(['ungrounded_number:99']);
     expect(result.usage.llmCalls).toBe(2);
   });

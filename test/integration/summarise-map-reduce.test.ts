@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LlmUnavailableError } from '../../lib/errors.ts';
 import { splitIntoChunks } from '../../lib/summarise/chunk.ts';
 import { createOpenAiClient, OpenAiSummariser } from '../../lib/summarise/openai.ts';
 import type { ChunkNotesCache, SummaryRequest } from '../../lib/summarise/port.ts';
 import { loadTokenCounter, type TokenCounter } from '../../lib/summarise/tokens.ts';
+import { SOLAR_ARTICLE } from '../support/articles.ts';
 import {
   articleOf,
   isNotesRequest,
@@ -16,11 +15,7 @@ import {
 
 // Long articles through map → reduce, over real HTTP to the OpenAI-compatible test server.
 
-const fixture = readFileSync(join(process.cwd(), '../shared/fixtures/interpol-ar.txt'), 'utf8').split('\n');
-const paragraphs = fixture.slice(
-  2,
-  fixture.findIndex((l) => l.startsWith('المصدر:')),
-);
+const paragraphs = SOLAR_ARTICLE.paragraphs;
 const END_MARKER = 'نهاية المقال الطويل';
 
 /** An Arabic article of about `chars` characters; numbered paragraphs so no two chunks are alike. */
@@ -38,10 +33,10 @@ function longArticle(chars: number): string {
 
 const request = (text: string, over: Partial<SummaryRequest> = {}): SummaryRequest => ({
   text,
-  title: fixture[0] ?? null,
+  title: SOLAR_ARTICLE.title,
   language: 'ar',
-  publishedAt: '2025-07-02',
-  outlet: 'الجزيرة',
+  publishedAt: SOLAR_ARTICLE.publishedAt,
+  outlet: SOLAR_ARTICLE.outlet,
   languages: ['ar', 'en'],
   ...over,
 });
