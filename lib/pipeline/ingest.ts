@@ -167,7 +167,7 @@ export class IngestArticle {
       languages,
     };
     const owner = w.attempt.messageId;
-    const store_ = (result: SummaryResult, reusedFrom: string | null) =>
+    const writeDone = (result: SummaryResult, reusedFrom: string | null) =>
       this.timed('store', () =>
         store.complete(
           w.id,
@@ -203,18 +203,18 @@ export class IngestArticle {
     const paid = lease.status === 'paid' ? lease : this.paidResults.get(paidKey);
     if (lease.status === 'reuse') {
       const copied = reusedResult(lease.record);
-      await store_(copied, lease.record.id);
+      await writeDone(copied, lease.record.id);
       return doneOutcome(w.id, lease.record.id, copied, 0);
     }
     if (paid?.paidFor && paid.paidFor !== w.id) {
       const copied = copiedResult(paid.result);
-      await store_(copied, paid.paidFor);
+      await writeDone(copied, paid.paidFor);
       return doneOutcome(w.id, paid.paidFor, copied, 0);
     }
 
     const notes = store.notesFor(w.id);
     const result = paid?.result ?? (await this.summarise(w, reuse, notes));
-    await store_(result, null);
+    await writeDone(result, null);
     this.paidResults.forget(paidKey);
     await notes.clear().catch(() => undefined);
     return doneOutcome(w.id, null, result, paid ? 0 : result.usage.llmCalls);
