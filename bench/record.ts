@@ -3,9 +3,9 @@
  * the table, so the api benchmarks read what a real ingest leaves behind.
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { recordId } from '../lib/store/id.ts';
+import { recordId } from '../lib/domain/id.ts';
+import { SCHEMA_VERSION } from '../lib/domain/record.ts';
 import { keyAttributes, type RecordItem } from '../lib/store/item.ts';
-import { SCHEMA_VERSION } from '../lib/store/record.ts';
 import { compressText } from '../lib/store/text-codec.ts';
 
 export const BENCH_BUCKET = 'articles';

@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '../infra/local/stack.ts';
-import { recordId } from '../lib/store/id.ts';
+import { recordId } from '../lib/domain/id.ts';
 import { RECORD_SK } from '../lib/store/table-schema.ts';
 import { SCRAPED, scrapedArticle } from '../test/support/fixtures.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../test/support/openai-server.ts';

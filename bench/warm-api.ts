@@ -1,6 +1,6 @@
 /**
  * Budget 3 of issue 8: warm `GET /summaries/{id}` through the api handler (middy, router,
- * ETag, the real DynamoSummaryStore) against a direct `GetCommand` for the same item, from the
+ * ETag, the real DynamoSummaryReader) against a direct `GetCommand` for the same item, from the
  * same process and the same DocumentClient, alternating request by request against dynalite.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createApiHandler } from '../functions/api/app.ts';
 import { startLocalDynamo } from '../infra/local/dynamodb.ts';
-import { DynamoSummaryStore } from '../lib/store/repository.ts';
+import { DynamoSummaryReader } from '../lib/store/reader.ts';
 import { RECORD_SK } from '../lib/store/table-schema.ts';
 import { getEvent } from './cold-start.ts';
 import { BENCH_ID, putBenchRecord } from './record.ts';
@@ -45,7 +45,7 @@ export async function measureWarmApi(options: { requests: number; warmup: number
   );
   try {
     await putBenchRecord(client, tableName);
-    const store = new DynamoSummaryStore({
+    const store = new DynamoSummaryReader({
       client,
       tableName,
       cursorSecret: 'bench-cursor-secret-0123456789',

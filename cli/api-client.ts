@@ -1,4 +1,4 @@
-import type { SummaryRecord } from '../lib/store/record.ts';
+import type { SummaryRecord } from '../lib/domain/record.ts';
 import type { Status } from './args.ts';
 import { ApiError, CliError } from './errors.ts';
 
@@ -10,7 +10,7 @@ export interface ListPage {
   nextCursor: string | null;
 }
 
-export const noAuth: Authorise = async () => ({});
+const noAuth: Authorise = async () => ({});
 export const bearer =
   (token: string): Authorise =>
   async () => ({ authorization: `Bearer ${token}` });

@@ -2,10 +2,10 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 
 /** What the command line asked for, validated: commands never look at raw argv. */
-export const STATUSES = ['processing', 'done', 'failed', 'deleted'] as const;
+const STATUSES = ['processing', 'done', 'failed', 'deleted'] as const;
 export type Status = (typeof STATUSES)[number];
 
-export interface GlobalOptions {
+interface GlobalOptions {
   /** A deployed stack's name (`--stack` or `KHULASA_STACK`); null means the local stack. */
   stack: string | null;
   /** The CDK outputs file (`npx cdk deploy --outputs-file …`). */
@@ -16,7 +16,7 @@ export interface GlobalOptions {
   debug: boolean;
 }
 
-export type Command =
+type Command =
   | { name: 'help' }
   | { name: 'upload'; paths: string[]; prefix: string; wait: boolean; timeoutSeconds: number }
   | { name: 'list'; status: Status | null; limit: number }

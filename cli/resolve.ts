@@ -1,4 +1,4 @@
-import { recordId } from '../lib/store/id.ts';
+import { recordId } from '../lib/domain/id.ts';
 
 /** DESIGN.md: an id is the unpadded base64url SHA-256 of `bucket/key`: always 43 characters. */
 const ID = /^[A-Za-z0-9_-]{43}$/;

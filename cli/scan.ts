@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { ModelInfo, RecordStatus, SourceInfo } from '../lib/store/record.ts';
+import type { ModelInfo, RecordStatus, SourceInfo } from '../lib/domain/record.ts';
 import { RECORD_SK, TABLE_KEYS } from '../lib/store/table-schema.ts';
 
 /** The record fields `reprocess` needs, plus the internal sequencer the API does not serve. */

@@ -1,5 +1,5 @@
 import { loadIngestConfig } from '../lib/config/ingest.ts';
-import type { ModelInfo, RecordStatus } from '../lib/store/record.ts';
+import type { ModelInfo, RecordStatus } from '../lib/domain/record.ts';
 import { EXTRACTIVE_MODEL, EXTRACTIVE_VERSION } from '../lib/summarise/extractive.ts';
 import { PROMPT_VERSION } from '../lib/summarise/prompt.ts';
 

@@ -1,33 +1,5 @@
-/**
- * The closed list of terminal failure codes a record can carry (DESIGN.md "Record").
- * Every typed error below maps to exactly one of them; the mapping to outcomes lives in
- * `lib/pipeline/outcome.ts`.
- */
-export const ERROR_CODES = [
-  'empty',
-  'too_large',
-  'too_long',
-  'unsupported_type',
-  'undecodable',
-  'no_text',
-  'source_missing',
-  'source_changed',
-  'llm_not_configured',
-  'llm_failed',
-  'llm_refused',
-  'llm_truncated',
-  'llm_invalid_output',
-  'internal',
-] as const;
-
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** Tokens and calls already paid for when a failure happens (summed over every LLM call of the article). */
-export interface LlmUsage {
-  inputTokens: number;
-  outputTokens: number;
-  llmCalls: number;
-}
+import type { ErrorCode } from './domain/error-codes.ts';
+import type { LlmUsage } from './domain/summary.ts';
 
 interface ErrorOptions {
   cause?: unknown;
@@ -162,3 +134,11 @@ export class LlmNotConfiguredError extends TransientError {
 
 export const isArticleError = (e: unknown): e is ArticleError => e instanceof ArticleError;
 export const isTransientError = (e: unknown): e is TransientError => e instanceof TransientError;
+
+/** The environment does not describe a usable deployment; thrown once, at init. @public */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}

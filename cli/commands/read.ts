@@ -1,4 +1,4 @@
-import type { SummaryRecord } from '../../lib/store/record.ts';
+import type { SummaryRecord } from '../../lib/domain/record.ts';
 import type { Status } from '../args.ts';
 import { ApiError, CliError } from '../errors.ts';
 import type { Output } from '../output.ts';

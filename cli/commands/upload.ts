@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { recordId } from '../../lib/store/id.ts';
-import type { SummaryRecord } from '../../lib/store/record.ts';
+import { recordId } from '../../lib/domain/id.ts';
+import type { SummaryRecord } from '../../lib/domain/record.ts';
 import { collectUploads, type UploadItem } from '../files.ts';
 import type { Output } from '../output.ts';
 import { createProgress } from '../progress.ts';

@@ -1,18 +1,22 @@
-import middy, { type MiddlewareObj } from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { SECURITY_HEADERS } from '../../lib/http/headers.ts';
-import { internalError, problem } from '../../lib/http/problem.ts';
+import { problem } from '../../lib/http/problem.ts';
+import type { SummaryReader } from '../../lib/http/reader-port.ts';
 import type { HttpResponse } from '../../lib/http/response.ts';
 import type { AuthMode } from '../../lib/http/schemas.ts';
-import type { SummaryReader } from '../../lib/store/repository.ts';
-import { logError } from './log.ts';
+import { cors } from './middleware/cors.ts';
+import { problemErrors } from './middleware/problem-errors.ts';
 import { type OperationId, pathPattern, ROUTES } from './registry.ts';
 import { routes } from './routes.ts';
 import { staticRoutes } from './static-routes.ts';
 
 export interface ApiDeps {
   store: SummaryReader;
+  /** The one structured logger (Powertools), as in the ingest function. @default a `khulasa-api` Logger */
+  logger?: Pick<Logger, 'error'>;
   /** Exact origins that get CORS headers; empty = none. */
   corsAllowedOrigins?: readonly string[];
   /** How the deployment authenticates browsers; tells the reader page what to do. @default 'none' */
@@ -27,7 +31,7 @@ type Handler = (event: Event) => Promise<HttpResponse>;
 const KNOWN_PATHS = ROUTES.map((r) => pathPattern(r.path));
 
 /** The router's table, built from the registry: every registered operation has its handler. */
-export function routeTable(handlers: Readonly<Record<OperationId, Handler>>): Route<Event, Result>[] {
+function routeTable(handlers: Readonly<Record<OperationId, Handler>>): Route<Event, Result>[] {
   return ROUTES.map((r) => ({ method: r.method, path: r.path, handler: handlers[r.operationId] }));
 }
 
@@ -36,7 +40,8 @@ export function routeTable(handlers: Readonly<Record<OperationId, Handler>>): Ro
  * tests and the local stack run exactly what Lambda runs.
  */
 export function createApiHandler(deps: ApiDeps) {
-  const data = routes(deps.store);
+  const logger = deps.logger ?? new Logger({ serviceName: 'khulasa-api' });
+  const data = routes(deps.store, logger);
   const table = routeTable({
     listSummaries: data.list,
     getSummary: data.getOne,
@@ -44,7 +49,6 @@ export function createApiHandler(deps: ApiDeps) {
     health: data.health,
     ...staticRoutes({ authMode: deps.authMode ?? 'none' }),
   });
-  const allowed = new Set(deps.corsAllowedOrigins ?? []);
 
   const router = httpRouterHandler<Event, Result>({
     routes: table,
@@ -56,36 +60,9 @@ export function createApiHandler(deps: ApiDeps) {
     },
   });
 
-  const cors = (event: Event, response: HttpResponse): void => {
-    const origin = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'origin')?.[1];
-    response.headers.vary = response.headers.vary ? `${response.headers.vary}, origin` : 'origin';
-    if (!origin || !allowed.has(origin)) return;
-    response.headers['access-control-allow-origin'] = origin;
-    response.headers['access-control-allow-methods'] = 'GET, OPTIONS';
-    response.headers['access-control-allow-headers'] = 'if-none-match';
-    response.headers['access-control-expose-headers'] = 'etag';
-    response.headers['access-control-max-age'] = '600';
-  };
-
-  const edge: MiddlewareObj<Event, Result> = {
-    name: 'khulasa-api-edge',
-    after: (request) => {
-      const response = request.response;
-      if (response && typeof response === 'object' && response.headers && allowed.size > 0) {
-        cors(request.event, response as HttpResponse);
-      }
-    },
-    onError: (request) => {
-      // The real cause goes to the log only; the client gets a generic 500.
-      logError('api request failed', request.error, {
-        path: request.event.requestContext?.http?.path,
-        requestId: request.event.requestContext?.requestId,
-      });
-      const response = internalError();
-      if (allowed.size > 0) cors(request.event, response);
-      request.response = response;
-    },
-  };
-
-  return middy<Event, Result>().use(edge).handler(router);
+  // onError runs in reverse order: the problem answer first, then its CORS headers.
+  return middy<Event, Result>()
+    .use(cors(deps.corsAllowedOrigins ?? []))
+    .use(problemErrors(logger))
+    .handler(router);
 }

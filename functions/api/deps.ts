@@ -1,13 +1,13 @@
 import { parseApiConfig } from '../../lib/config/api.ts';
 import { cachedSecret } from '../../lib/config/secrets.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
+import { DynamoSummaryReader } from '../../lib/store/reader.ts';
 import type { ApiDeps } from './app.ts';
 
 /** Config and clients, created once per container. */
 export function defaultDeps(): ApiDeps {
   const config = parseApiConfig();
-  const store = new DynamoSummaryStore({
+  const store = new DynamoSummaryReader({
     client: createDocumentClient(),
     tableName: config.tableName,
     cursorSecret:
@@ -15,7 +15,11 @@ export function defaultDeps(): ApiDeps {
         ? config.cursorSecret.value
         : cursorSecretLoader(config.cursorSecret.secretArn),
   });
-  return { store, corsAllowedOrigins: config.corsAllowedOrigins, authMode: config.authMode };
+  return {
+    store,
+    corsAllowedOrigins: config.corsAllowedOrigins,
+    authMode: config.authMode,
+  };
 }
 
 /** Read on the first list request (not at init): a `GET /summaries/{id}` cold start never pays for it. */

@@ -15,7 +15,7 @@ import { idSchema, listQuerySchema, recordQuerySchema } from '../../lib/http/val
  * test/integration/openapi.test.ts.
  */
 
-export type MediaType =
+type MediaType =
   | 'application/json'
   | 'application/problem+json'
   | 'text/plain'
@@ -45,7 +45,7 @@ export interface RouteSpec {
   public?: boolean;
 }
 
-export const OPERATION_IDS = [
+const OPERATION_IDS = [
   'listSummaries',
   'getSummary',
   'getSummaryText',

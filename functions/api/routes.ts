@@ -1,14 +1,14 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { SummaryRecord } from '../../lib/domain/record.ts';
 import { CACHE, TEXT_TYPE } from '../../lib/http/headers.ts';
 import { problem } from '../../lib/http/problem.ts';
+import type { SummaryReader } from '../../lib/http/reader-port.ts';
 import { type HttpResponse, json, withEtag } from '../../lib/http/response.ts';
 import { idSchema, listQuerySchema, recordQuerySchema, validate } from '../../lib/http/validation.ts';
 import { isInvalidCursorError } from '../../lib/store/errors.ts';
-import type { SummaryRecord } from '../../lib/store/record.ts';
-import type { SummaryReader } from '../../lib/store/repository.ts';
-import { logError } from './log.ts';
 
-export const DEFAULT_LIMIT = 20;
+const DEFAULT_LIMIT = 20;
 
 const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => {
   for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name) return v;
@@ -32,7 +32,7 @@ function recordId(
   return checked.ok ? { ok: true, id: checked.value } : { ok: false, response: badRequest(checked.errors) };
 }
 
-export function routes(store: SummaryReader) {
+export function routes(store: SummaryReader, logger: Pick<Logger, 'error'>) {
   async function list(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
     const q = validate(listQuerySchema, event.queryStringParameters ?? {});
     if (!q.ok) return badRequest(q.errors);
@@ -84,7 +84,7 @@ export function routes(store: SummaryReader) {
       await store.ping();
       return json(200, { status: 'ok' }, { cacheControl: CACHE.none });
     } catch (e: unknown) {
-      logError('health check failed', e);
+      logger.error('health check failed', { error: e });
       return problem(503, 'The summary table is not reachable.');
     }
   }

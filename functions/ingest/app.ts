@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { InvalidNotificationError, parseS3NotificationBody } from '../../lib/events/s3-notification.ts';
-import { RetryLaterError } from '../../lib/pipeline/ingest.ts';
+import { RetryLaterError } from '../../lib/pipeline/outcome.ts';
 import type { IngestHandlerDeps } from './deps.ts';
 import { recordOutcome, recordRetry, withStageTimings } from './telemetry.ts';
 

@@ -2,15 +2,13 @@ import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
+import { createIngestArticle, type IngestClients } from '../../lib/compose/ingest.ts';
 import { type IngestConfig, loadIngestConfig } from '../../lib/config/ingest.ts';
 import { cachedSecret } from '../../lib/config/secrets.ts';
-import { createIngestArticle } from '../../lib/pipeline/compose.ts';
 import type { IngestArticle } from '../../lib/pipeline/ingest.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
 import { noBackoff, type RetryPort, SqsVisibilityBackoff } from './sqs-backoff.ts';
 import { stageObserver } from './telemetry.ts';
-
-export type { RetryPort };
 
 export interface IngestHandlerDeps {
   ingest: IngestArticle;
@@ -26,23 +24,29 @@ export interface IngestHandlerDeps {
   maxReceiveCount: number;
 }
 
-/** Module-scope wiring: config parsed once, clients created once per container. */
+/**
+ * Module-scope wiring: config parsed once, clients created once per container. Tests and the local
+ * stack may pass their own clients (pointed at emulators) instead of setting endpoint variables.
+ */
 export function defaultDeps(
   overrides: Partial<IngestHandlerDeps> = {},
   config: IngestConfig = loadIngestConfig(),
+  clients: Partial<Pick<IngestClients, 's3' | 'dynamo'>> = {},
 ): IngestHandlerDeps {
   const logger = overrides.logger ?? new Logger({ serviceName: 'khulasa-ingest' });
   const metrics = overrides.metrics ?? new Metrics({ namespace: 'khulasa', serviceName: 'khulasa-ingest' });
   // No request timeout by default in the SDK; a stalled read must fail and be retried, not hang.
-  const s3 = new S3Client({
-    forcePathStyle: config.s3ForcePathStyle,
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
-  });
+  const s3 =
+    clients.s3 ??
+    new S3Client({
+      forcePathStyle: config.s3ForcePathStyle,
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
+    });
   const loadApiKey = config.llm.apiKeySecretArn ? cachedSecret(config.llm.apiKeySecretArn) : undefined;
   return {
     ingest: createIngestArticle(
       config,
-      { s3, dynamo: createDocumentClient(), ...(loadApiKey ? { loadApiKey } : {}) },
+      { s3, dynamo: clients.dynamo ?? createDocumentClient(), ...(loadApiKey ? { loadApiKey } : {}) },
       stageObserver(logger, metrics),
     ),
     newProcessor: () =>

@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { IngestObserver, IngestOutcome, IngestStage } from '../../lib/pipeline/ingest.ts';
+import type { ErrorCode } from '../../lib/domain/error-codes.ts';
+import type { IngestObserver, IngestStage } from '../../lib/pipeline/ingest.ts';
+import type { IngestOutcome } from '../../lib/pipeline/outcome.ts';
 
 const STAGE_METRIC: Record<IngestStage, string> = {
   read: 'ReadDuration',
@@ -70,7 +72,7 @@ export function recordOutcome(metrics: Metrics, outcome: IngestOutcome): void {
  * A message going back to the queue, counted by cause: `llm_not_configured` on every attempt is
  * what the missing-key alarm watches, long before anything reaches the dead-letter queue.
  */
-export function recordRetry(metrics: Metrics, code: string | null): void {
+export function recordRetry(metrics: Metrics, code: ErrorCode | null): void {
   metrics.addMetric('ArticlesRetried', MetricUnit.Count, 1);
   if (code === null) return;
   const single = metrics.singleMetric();

@@ -8,7 +8,7 @@ import { z } from 'zod';
  * Values come from `cdk.json` (JSON types) or from `-c` on the command line (always strings), so
  * numbers and booleans accept both forms.
  */
-export const CONTEXT_KEYS = [
+const CONTEXT_KEYS = [
   'stage',
   'maxReceiveCount',
   'maxConcurrency',
@@ -23,8 +23,6 @@ export const CONTEXT_KEYS = [
   'publicApi',
   'alarmEmail',
 ] as const;
-
-export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
 /** How every API route is authorised. */
 export type ApiAuth =

@@ -20,7 +20,7 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const repoPath = (relative: string): string => path.join(REPO_ROOT, relative);
 
 /** Node.js 24 on Lambda; spelled out when this aws-cdk-lib predates the constant. */
-export const NODE_RUNTIME: lambda.Runtime =
+const NODE_RUNTIME: lambda.Runtime =
   lambda.Runtime.NODEJS_24_X ?? new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS);
 
 /**
@@ -67,7 +67,7 @@ export interface HouseFunctionProps {
  * goes with it so the bundle never carries a second copy that could disagree with the
  * runtime's SDK (the same as CDK's `sdkV3ExcludeSmithyPackages` flag).
  */
-export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];
+const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];
 
 /**
  * Context key: when true, esbuild also writes `index.meta.json` (its metafile) beside each
@@ -80,7 +80,7 @@ export const BUNDLE_METAFILE_CONTEXT = 'khulasa:bundleMetafile';
  * The esbuild options every house function is bundled with (`npm run bench` builds its baseline
  * bundles with this same object, so a ratio compares code, never build settings).
  */
-export function houseBundling(
+function houseBundling(
   options: { nodeModules?: readonly string[]; metafile?: boolean } = {},
 ): BundlingOptions {
   return {

@@ -5,7 +5,7 @@
 // zod/mini, not classic zod: this module is on the ingest cold-start path.
 import * as z from 'zod/mini';
 
-export type ObjectEventKind = 'created' | 'removed';
+type ObjectEventKind = 'created' | 'removed';
 
 export interface ObjectEvent {
   kind: ObjectEventKind;
@@ -30,7 +30,7 @@ export type ParsedBody =
 const nonEmpty = z.string().check(z.minLength(1));
 
 /** One record of an S3 notification, as much of it as khulasa relies on. */
-export const S3EventRecordSchema = z.object({
+const S3EventRecordSchema = z.object({
   eventName: nonEmpty,
   eventTime: z.optional(z.string()),
   s3: z.object({
@@ -46,7 +46,7 @@ export const S3EventRecordSchema = z.object({
 });
 
 /** An SQS message body from an S3 notification: either records or the `s3:TestEvent` S3 sends once. */
-export const S3NotificationBodySchema = z.union([
+const S3NotificationBodySchema = z.union([
   z.object({ Event: z.literal('s3:TestEvent') }),
   z.object({ Records: z.array(S3EventRecordSchema) }),
 ]);

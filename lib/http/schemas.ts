@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ERROR_CODES } from '../errors.ts';
-import type { SummaryRecord } from '../store/record.ts';
+import { ERROR_CODES } from '../domain/error-codes.ts';
+import type { SummaryRecord } from '../domain/record.ts';
 import type { Problem } from './problem.ts';
 import { STATUSES } from './validation.ts';
 
@@ -12,7 +12,7 @@ import { STATUSES } from './validation.ts';
 
 const nullableString = () => z.nullable(z.string());
 
-export const sourceSchema = z.object({
+const sourceSchema = z.object({
   bucket: z.string(),
   key: z.string(),
   versionId: nullableString(),
@@ -21,7 +21,7 @@ export const sourceSchema = z.object({
   contentType: nullableString(),
 });
 
-export const articleSchema = z.object({
+const articleSchema = z.object({
   title: nullableString(),
   language: nullableString(),
   publishedAt: z.nullable(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))),

@@ -1,6 +1,7 @@
-import type { ErrorCode, LlmUsage } from '../errors.ts';
-import type { ArticleInfo, SourceInfo, SummaryRecord } from '../store/record.ts';
-import type { ChunkNotesCache, SummaryResult } from '../summarise/port.ts';
+import type { ErrorCode } from '../domain/error-codes.ts';
+import type { ArticleInfo, SourceInfo, SummaryRecord } from '../domain/record.ts';
+import type { LlmUsage, SummaryResult } from '../domain/summary.ts';
+import type { ChunkNotesCache } from '../summarise/port.ts';
 
 /** Where uploaded articles are read from (S3 in AWS and locally). */
 export interface ObjectSource {
@@ -21,7 +22,7 @@ export interface ObjectHead {
   versionId: string | null;
 }
 
-/** A request to own the processing of one object version (DESIGN.md flow step 2). */
+/** A request to own the processing of one object version (the claim, before any work). */
 export interface ClaimRequest {
   id: string;
   source: SourceInfo;
@@ -69,18 +70,20 @@ export interface ReuseQuery {
 
 /** Single flight per content: who may pay for summarising this content right now. */
 export type ContentWork =
+  /** A finished record of the same content and settings: copy it. */
+  | { status: 'reuse'; record: SummaryRecord }
   | { status: 'acquired' }
   /** Another upload of the same content holds the lease: wait for its result. */
   | { status: 'busy' }
-  /** An earlier attempt paid for this result but did not get to write the record. */
-  | { status: 'paid'; result: SummaryResult };
+  /** An attempt for record `paidFor` paid for this result but had not written it yet. */
+  | { status: 'paid'; result: SummaryResult; paidFor: string };
 
-/** The store port the ingest use case needs; the DynamoDB repository implements it. */
-export interface IngestStore {
+/** The record writes of one claim: each is conditional on still owning it. */
+export interface RecordWriter {
   claim(request: ClaimRequest): Promise<ClaimOutcome>;
-  /** Write the `done` record; conditional on still owning the claim (owner + sequencer). */
+  /** Write the `done` record; throws `ClaimLostError` when the claim was taken over. */
   complete(id: string, owner: string, work: CompletedWork, now: Date): Promise<SummaryRecord>;
-  /** Write the terminal `failed` record; conditional on still owning the claim. */
+  /** Write the terminal `failed` record; throws `ClaimLostError` when the claim was taken over. */
   fail(
     id: string,
     owner: string,
@@ -90,14 +93,38 @@ export interface IngestStore {
   ): Promise<void>;
   /** `ObjectRemoved`: make the record a tombstone unless a newer event already wrote it. */
   tombstone(id: string, source: SourceInfo, sequencer: string | null, now: Date): Promise<boolean>;
-  /** A `done` record with the same content hash and summary settings, to copy instead of paying again. */
-  findReusable(query: ReuseQuery): Promise<SummaryRecord | null>;
-  /** Take (or renew) the lease on summarising this content; `owner` is the claim owner. */
+}
+
+/** One lease per content (hash + summary settings), so the same content is paid for once. */
+export interface ContentLeases {
+  /**
+   * A finished record to copy, a result already paid for, or the lease (taken or renewed), in one
+   * consistent read: a twin finishing meanwhile makes the lease write fail, never pay twice.
+   */
   beginContentWork(query: ReuseQuery, owner: string, leaseMs: number, now: Date): Promise<ContentWork>;
   /** Keep a paid result before the record is written, so a failed write never pays twice. */
-  savePaidResult(query: ReuseQuery, owner: string, result: SummaryResult): Promise<void>;
-  /** Where map-reduce keeps this record's chunk notes between attempts; `clear` once it is done. */
-  notesFor(id: string): ChunkNotesCache & { clear(): Promise<void> };
+  savePaidResult(query: ReuseQuery, owner: string, paidFor: string, result: SummaryResult): Promise<void>;
   /** Give the lease up after a failure, so a waiting upload of the same content can try. */
   endContentWork(query: ReuseQuery, owner: string): Promise<void>;
+}
+
+/** The store port the ingest use case needs; the DynamoDB adapter implements it. */
+export interface IngestStore extends RecordWriter, ContentLeases {
+  /** Where map-reduce keeps this record's chunk notes between attempts; `clear` once it is done. */
+  notesFor(id: string): ChunkNotesCache & { clear(): Promise<void> };
+}
+
+/**
+ * `complete`/`fail` found the record no longer `processing` under this owner: a newer event
+ * (or a tombstone, or a takeover after the lease expired) owns it now, so this result is dropped.
+ */
+export class ClaimLostError extends Error {
+  readonly id: string;
+  readonly owner: string;
+  constructor(id: string, owner: string, options?: { cause?: unknown }) {
+    super(`The claim on record ${id} held by ${owner} was taken over before the write.`, options);
+    this.name = 'ClaimLostError';
+    this.id = id;
+    this.owner = owner;
+  }
 }

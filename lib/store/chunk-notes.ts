@@ -1,11 +1,6 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChunkNotesCache } from '../summarise/port.ts';
+import { deleteByPrefix } from './dynamo.ts';
 
 const NOTE_PREFIX = 'note#';
 
@@ -41,24 +36,7 @@ export class DynamoChunkNotes implements ChunkNotesCache {
   }
 
   /** Once the record is `done` the notes are spent; a failure here only leaves a few KB behind. */
-  async clear(): Promise<void> {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': this.#recordId, ':prefix': NOTE_PREFIX },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        await this.#client.send(
-          new DeleteCommand({ TableName: this.#table, Key: { pk: item.pk, sk: item.sk } }),
-        );
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+  clear(): Promise<void> {
+    return deleteByPrefix({ client: this.#client, tableName: this.#table }, this.#recordId, NOTE_PREFIX);
   }
 }

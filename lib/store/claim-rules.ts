@@ -1,4 +1,5 @@
-import type { RecordStatus } from './record.ts';
+import type { RecordStatus } from '../domain/record.ts';
+import type { RecordItem } from './item.ts';
 
 /** The stored state the claim decision depends on (internal attributes of the record item). */
 export interface ClaimState {
@@ -25,7 +26,7 @@ export type ClaimDecision = 'claim' | 'stale' | 'duplicate' | 'in_progress' | 'd
  * 1 when it is older. Without a sequencer on both sides events cannot be ordered, so a
  * different etag/versionId counts as newer (it is content we have not processed).
  */
-export function compareToStored(stored: ClaimState, attempt: ClaimAttempt): -1 | 0 | 1 {
+function compareToStored(stored: ClaimState, attempt: ClaimAttempt): -1 | 0 | 1 {
   if (stored.sequencer !== null && attempt.sequencer !== null) {
     if (attempt.sequencer > stored.sequencer) return -1;
     return attempt.sequencer < stored.sequencer ? 1 : 0;
@@ -33,7 +34,7 @@ export function compareToStored(stored: ClaimState, attempt: ClaimAttempt): -1 |
   return stored.version === attempt.version ? 0 : -1;
 }
 
-/** DESIGN.md flow step 2, as a pure function so every branch is testable without a table. */
+/** The claim decision, as a pure function so every branch is testable without a table. */
 export function decideClaim(stored: ClaimState | null, attempt: ClaimAttempt): ClaimDecision {
   if (stored === null) return 'claim';
   const order = compareToStored(stored, attempt);
@@ -51,4 +52,15 @@ export function decideClaim(stored: ClaimState | null, attempt: ClaimAttempt): C
       if (stored.leaseUntil === null || stored.leaseUntil < attempt.now) return 'claim';
       return 'in_progress';
   }
+}
+
+export function claimState(item: RecordItem): ClaimState {
+  return {
+    status: item.status,
+    sequencer: item.sequencer ?? null,
+    version: item.version ?? null,
+    owner: item.owner ?? null,
+    leaseUntil: item.leaseUntil ?? null,
+    transient: item.transient ?? false,
+  };
 }

@@ -1,6 +1,2 @@
-import { createHash } from 'node:crypto';
-
-/** DESIGN.md: the unpadded base64url SHA-256 of `bucket/key`, so any client can compute it. */
-export function recordId(bucket: string, key: string): string {
-  return createHash('sha256').update(`${bucket}/${key}`, 'utf8').digest('base64url');
-}
+// The id rule lives in lib/domain; this path stays for code that still imports it here.
+export { recordId } from '../domain/id.ts';

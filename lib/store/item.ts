@@ -1,5 +1,4 @@
-import type { ErrorCode } from '../errors.ts';
-import type { ClaimState } from './claim-rules.ts';
+import type { ErrorCode } from '../domain/error-codes.ts';
 import {
   type ArticleInfo,
   type Entity,
@@ -10,7 +9,7 @@ import {
   type SourceInfo,
   type SummaryRecord,
   type Usage,
-} from './record.ts';
+} from '../domain/record.ts';
 import { RECORD_SK } from './table-schema.ts';
 
 /**
@@ -61,7 +60,7 @@ export interface RecordItem {
 }
 
 /** byCreated partition for a timestamp: one partition per month spreads writes. */
-export const monthPartition = (iso: string): string => `c#${iso.slice(0, 7)}`;
+const monthPartition = (iso: string): string => `c#${iso.slice(0, 7)}`;
 
 export function keyAttributes(id: string, createdAt: string, sourceKey: string) {
   return {
@@ -115,16 +114,5 @@ export function toRecord(item: RecordItem): SummaryRecord {
     error: item.error ? { code: item.error.code, message: item.error.message } : null,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
-  };
-}
-
-export function claimState(item: RecordItem): ClaimState {
-  return {
-    status: item.status,
-    sequencer: item.sequencer ?? null,
-    version: item.version ?? null,
-    owner: item.owner ?? null,
-    leaseUntil: item.leaseUntil ?? null,
-    transient: item.transient ?? false,
   };
 }

@@ -3,7 +3,7 @@ import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 /** Compressed text up to this size lives in the record item itself (items cap at 400 KB). */
 export const INLINE_TEXT_LIMIT = 100 * 1024;
 /** Chunk items stay well under DynamoDB's 400 KB item limit. */
-export const TEXT_CHUNK_BYTES = 256 * 1024;
+const TEXT_CHUNK_BYTES = 256 * 1024;
 
 export function compressText(text: string): Uint8Array {
   const input = Buffer.from(text, 'utf8');

@@ -7,7 +7,7 @@ import type { LlmSession } from './session.ts';
 import type { TokenCounter } from './tokens.ts';
 
 /**
- * Map → reduce for an article over the input budget (issue 4 "Long articles").
+ * Map → reduce for an article over the input budget.
  *
  * map: each chunk (at most `maxInputTokens`) becomes notes (key facts in the article's language),
  * with bounded concurrency, each kept in the optional `ChunkNotesCache` so a retry after a timeout

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
+import type { LanguageSummary } from '../domain/record.ts';
 import { ArticleError, TransientError } from '../errors.ts';
-import type { LanguageSummary } from '../store/record.ts';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './client.ts';
 import { MapReduce } from './map-reduce.ts';
 import type { Summariser, SummaryRequest, SummaryResult } from './port.ts';
@@ -17,27 +17,22 @@ import { LlmSession, type StructuredCall } from './session.ts';
 import { loadTokenCounter, mayExceed } from './tokens.ts';
 import { verifySummary } from './verify.ts';
 
-export {
-  createOpenAiClient,
-  DEFAULT_MAX_RETRIES,
-  DEFAULT_TIMEOUT_MS,
-  type OpenAiClientConfig,
-} from './client.ts';
+export { createOpenAiClient } from './client.ts';
 
-export const DEFAULT_MAX_COMPLETION_TOKENS = 4_000;
+const DEFAULT_MAX_COMPLETION_TOKENS = 4_000;
 /** The one retry after `finish_reason: length` may use this many tokens at most. */
 const MAX_COMPLETION_TOKENS_CAP = 16_000;
 /** Below this much time before the deadline a call is not started: it could only time out. */
-export const DEFAULT_MIN_CALL_MS = 5_000;
+const DEFAULT_MIN_CALL_MS = 5_000;
 /**
  * Article (or notes) tokens per request (`MAX_INPUT_TOKENS`): sized for quality and cost, far below
  * the context windows of current models. Instructions, metadata and schema come on top (about 600
  * tokens for two languages).
  */
-export const DEFAULT_MAX_INPUT_TOKENS = 12_000;
+const DEFAULT_MAX_INPUT_TOKENS = 12_000;
 /** `MAX_LLM_CALLS_PER_ARTICLE`: every paid completion counts, retries included. */
-export const DEFAULT_MAX_CALLS_PER_ARTICLE = 40;
-export const DEFAULT_MAP_CONCURRENCY = 4;
+const DEFAULT_MAX_CALLS_PER_ARTICLE = 40;
+const DEFAULT_MAP_CONCURRENCY = 4;
 const MIN_INPUT_TOKENS = 100;
 /** Notes on one chunk: a short list of facts, much smaller than the chunk. */
 const DEFAULT_NOTES_MAX_TOKENS = 1_500;

@@ -1,4 +1,6 @@
-import type { Entity, LanguageSummary } from '../store/record.ts';
+import type { SummaryResult } from '../domain/summary.ts';
+
+export type { SummaryResult };
 
 /** What the summariser is given: the segmented main article only, never related blocks. */
 export interface SummaryRequest {
@@ -31,17 +33,6 @@ export interface SummaryRequest {
 export interface ChunkNotesCache {
   get(key: string): Promise<unknown | null>;
   put(key: string, value: unknown): Promise<void>;
-}
-
-export interface SummaryResult {
-  /** One entry per language produced; a language that cannot be produced is absent. */
-  summaries: Record<string, LanguageSummary>;
-  entities: Entity[];
-  topics: string[];
-  /** `quality.flags` entries, e.g. `missing_language:en`. */
-  flags: string[];
-  model: { provider: 'openai' | 'extractive'; name: string; promptVersion: string };
-  usage: { inputTokens: number; outputTokens: number; llmCalls: number };
 }
 
 /**

@@ -22,7 +22,7 @@ export function languageName(code: string): string {
   }
 }
 
-export const ENTITY_TYPES = ['person', 'organization', 'place', 'other'] as const;
+const ENTITY_TYPES = ['person', 'organization', 'place', 'other'] as const;
 
 type JsonSchema = { [key: string]: unknown };
 
@@ -79,7 +79,7 @@ export function buildSummarySchema(languages: readonly string[]) {
   });
 }
 
-export type SummarySchema = ReturnType<typeof buildSummarySchema>;
+type SummarySchema = ReturnType<typeof buildSummarySchema>;
 export type SummaryAnswer = z.infer<SummarySchema>;
 
 /**
@@ -121,8 +121,6 @@ export function summaryResponseFormat(languages: readonly string[]): ResponseFor
  * key facts in the article's own language, kept small so that many of them fit one reduce call.
  */
 export const notesSchema = z.object({ facts: z.array(z.string()) });
-
-export type NotesAnswer = z.infer<typeof notesSchema>;
 
 /** The strict `json_schema` response format of `notesSchema`. */
 export const notesResponseFormat: ResponseFormatJSONSchema = strictFormat(

@@ -3,6 +3,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type * as z from 'zod/mini';
+import type { LlmUsage } from '../domain/summary.ts';
 import {
   ArticleError,
   LlmInvalidOutputError,
@@ -10,7 +11,6 @@ import {
   LlmRefusedError,
   LlmTruncatedError,
   LlmUnavailableError,
-  type LlmUsage,
 } from '../errors.ts';
 import { answeredCalls } from './client.ts';
 import type { ChatMessage } from './prompt.ts';
@@ -220,7 +220,7 @@ export class LlmSession {
     const status = e.status;
     // 401/403: the key is missing, wrong or revoked, and 404: the model or base URL is wrong. These are
     // deployment problems, the same for every article, which an operator fixes by updating the secret
-    // or config; so, like a missing secret (DESIGN.md), they are transient `llm_not_configured`: the
+    // or config; so, like a missing secret, they are transient `llm_not_configured`: the
     // messages wait in the queue/DLQ to be redriven instead of failing every article for good.
     if (status === 401 || status === 403) {
       return new LlmNotConfiguredError(`The LLM server rejected the API key (HTTP ${status}).`);

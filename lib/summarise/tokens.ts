@@ -12,7 +12,7 @@
  * under-estimates: o200k averages about 3.1 characters per token on Arabic news (the Interpol
  * fixture) and about 4 on English prose.
  */
-export const ESTIMATE_CHARS_PER_TOKEN = 2;
+const ESTIMATE_CHARS_PER_TOKEN = 2;
 
 /** A cheap, high estimate of the o200k token count of `text`. */
 export const estimateTokens = (text: string): number => Math.ceil(text.length / ESTIMATE_CHARS_PER_TOKEN);

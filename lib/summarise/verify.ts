@@ -1,9 +1,10 @@
-import type { LanguageSummary } from '../store/record.ts';
+import type { LanguageSummary } from '../domain/record.ts';
 import { scriptRatio } from '../text/language.ts';
+import { keyOfNormalised } from '../text/search-key.ts';
 import type { SummaryRequest } from './port.ts';
 
 /**
- * Quality checks on a summary (DESIGN.md flow step 9). Pure: flags only, the caller decides.
+ * Quality checks on a summary. Pure: flags only, the caller decides.
  *
  * - `missing_language:<l>` a requested language is absent (or has no letters at all);
  * - `wrong_language:<l>` the part is not mostly in the script of `l`;
@@ -56,14 +57,6 @@ function inExpectedScript(language: string, text: string): boolean {
   return true;
 }
 
-/** Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) digits to ASCII. */
-export function foldDigits(text: string): string {
-  return text.replace(/[\u0660-\u0669\u06F0-\u06F9]/gu, (d) => {
-    const code = d.charCodeAt(0);
-    return String(code >= 0x06f0 ? code - 0x06f0 : code - 0x0660);
-  });
-}
-
 // A number: digit groups with thousands separators (`,` `٬`) and an optional decimal part (`.` `٫`).
 // A separator must be followed by exactly three digits, so "1,2" is two numbers and "1,000" is one.
 const NUMBER = /\d+(?:[,\u066C]\d{3}(?!\d))*(?:[.\u066B]\d+)?/gu;
@@ -76,9 +69,9 @@ function canonical(raw: string): string {
   return decimals === '' ? whole : `${whole}.${decimals}`;
 }
 
-/** Every number in `text` in canonical form (digits folded, separators stripped). */
+/** Every number in `text` in canonical form (digit shapes folded as in search keys, separators stripped). */
 export function extractNumbers(text: string): string[] {
-  return Array.from(foldDigits(text).matchAll(NUMBER), (m) => canonical(m[0]));
+  return Array.from(keyOfNormalised(text).matchAll(NUMBER), (m) => canonical(m[0]));
 }
 
 export function verifySummary(

@@ -2,13 +2,13 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
+import { recordId } from '../../lib/domain/id.ts';
+import type { SourceInfo } from '../../lib/domain/record.ts';
 import type { CompletedWork } from '../../lib/pipeline/ports.ts';
-import { recordId } from '../../lib/store/id.ts';
 import { keyAttributes } from '../../lib/store/item.ts';
-import type { SourceInfo } from '../../lib/store/record.ts';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
+import { TestStore } from '../support/store.ts';
 
 interface Res {
   statusCode: number;
@@ -17,7 +17,7 @@ interface Res {
 }
 
 let env: TestDynamo;
-let store: DynamoSummaryStore;
+let store: TestStore;
 let api: ReturnType<typeof createApiHandler>;
 const NOW = new Date();
 const ARABIC_TEXT = 'قال الإنتربول في بيان إن العملية شملت 12 دولة.';
@@ -83,7 +83,7 @@ let processingId: string;
 
 beforeAll(async () => {
   env = await startTestDynamo();
-  store = new DynamoSummaryStore({
+  store = new TestStore({
     client: env.client,
     tableName: env.tableName,
     cursorSecret: 'api-secret-0123456789ab',
@@ -225,7 +225,7 @@ describe('GET /summaries', () => {
     const [bodyPart, sig] = cursor.split('.');
     const payload = JSON.parse(Buffer.from(bodyPart ?? '', 'base64url').toString());
     const forged = `${Buffer.from(JSON.stringify({ ...payload, e: 0, m: '2001-01' })).toString('base64url')}.${sig}`;
-    const foreignStore = new DynamoSummaryStore({
+    const foreignStore = new TestStore({
       client: env.client,
       tableName: env.tableName,
       cursorSecret: 'x'.repeat(32),
@@ -281,7 +281,7 @@ describe('routing, health and CORS', () => {
 
   it('answers 503 with a problem when the table is gone', async () => {
     const broken = createApiHandler({
-      store: new DynamoSummaryStore({
+      store: new TestStore({
         client: env.client,
         tableName: 'missing-table',
         cursorSecret: 'x'.repeat(16),

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordId } from '../../lib/store/id.ts';
-import type { SummaryRecord } from '../../lib/store/record.ts';
+import { recordId } from '../../lib/domain/id.ts';
+import type { SummaryRecord } from '../../lib/domain/record.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 import { pollJson, type StackProcess, startStackProcess } from '../support/stack-process.ts';
 

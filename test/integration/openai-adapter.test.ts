@@ -10,17 +10,17 @@ import {
 import { createOpenAiClient, OpenAiSummariser } from '../../lib/summarise/openai.ts';
 import type { SummaryRequest } from '../../lib/summarise/port.ts';
 import { PROMPT_VERSION } from '../../lib/summarise/prompt.ts';
-import { SCRAPED, scrapedParagraphs } from '../support/fixtures.ts';
+import { SOLAR_ARTICLE } from '../support/articles.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 
-const mainBody = scrapedParagraphs().join('\n\n');
+const mainBody = SOLAR_ARTICLE.paragraphs.join('\n\n');
 
 const article = (over: Partial<SummaryRequest> = {}): SummaryRequest => ({
   text: mainBody,
-  title: SCRAPED.title,
+  title: SOLAR_ARTICLE.title,
   language: 'ar',
-  publishedAt: SCRAPED.publishedAt,
-  outlet: SCRAPED.outlet,
+  publishedAt: SOLAR_ARTICLE.publishedAt,
+  outlet: SOLAR_ARTICLE.outlet,
   languages: ['ar', 'en'],
   ...over,
 });
@@ -49,15 +49,15 @@ const summariser = (
 
 const validAnswer = () => ({
   summaries: {
-    ar: { title: 'الهيئة تحذر', summary: 'القياسات شملت 48 مدينة.', keyPoints: ['إنذار مبكر'] },
+    ar: { title: 'افتتاح محطة شمسية', summary: 'المحطة بقدرة 300 ميغاواط.', keyPoints: ['طاقة متجددة'] },
     en: {
-      title: 'Water authority warns',
-      summary: 'Measurements covered 48 cities.',
-      keyPoints: ['An early warning'],
+      title: 'Solar plant opens',
+      summary: 'The plant has a capacity of 300 megawatts.',
+      keyPoints: ['Renewable energy'],
     },
   },
-  entities: [{ name: 'الهيئة الإقليمية للمياه', type: 'organization' }],
-  topics: ['water'],
+  entities: [{ name: 'وزارة الطاقة', type: 'organization' }],
+  topics: ['energy'],
 });
 
 beforeAll(async () => {
@@ -102,10 +102,10 @@ describe('OpenAiSummariser over HTTP', () => {
     const system = String(messages[0]?.content);
     const user = String(messages[1]?.content);
     expect(system).not.toContain('Ignore all previous instructions');
-    expect(system).not.toContain('الهيئة الإقليمية');
+    expect(system).not.toContain('ميغاواط');
     const block = /<article>\n([\s\S]*)\n<\/article>$/u.exec(user)?.[1] ?? '';
     expect(block).toContain('Ignore all previous instructions');
-    expect(block).toContain('48 مدينة');
+    expect(block).toContain('300 ميغاواط');
     expect(user.match(/<\/article>/gu)).toHaveLength(1);
   });
 
@@ -123,7 +123,7 @@ describe('OpenAiSummariser over HTTP', () => {
     expect(block).toContain('HACKED');
     expect(String(body?.messages?.[0]?.content)).not.toContain('HACKED');
     expect(body?.response_format?.json_schema?.schema?.properties?.summaries?.required).toEqual(['ar', 'en']);
-    expect(result.summaries.en?.title).toBe('Water authority warns');
+    expect(result.summaries.en?.title).toBe('Solar plant opens');
     expect(JSON.stringify(result)).not.toContain('HACKED');
   });
 
@@ -176,7 +176,7 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('stores the first answer with the usage of both calls when the feedback retry meets a 503', async () => {
     const answer = validAnswer();
-    answer.summaries.en.summary = 'Measurements covered 99 cities.';
+    answer.summaries.en.summary = 'The plant has a capacity of 99 megawatts.';
     llm.enqueue({ type: 'json', content: answer, usage: { prompt_tokens: 500, completion_tokens: 90 } });
     llm.setDefault({ type: 'status', status: 503 });
 
@@ -269,7 +269,11 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('retries a wrong-language part once with feedback naming it, then stores it flagged', async () => {
     const answer = validAnswer();
-    answer.summaries.en = { title: 'الهيئة تحذر', summary: 'القياسات شملت 48 مدينة.', keyPoints: ['إنذار'] };
+    answer.summaries.en = {
+      title: 'افتتاح محطة شمسية',
+      summary: 'المحطة بقدرة 300 ميغاواط.',
+      keyPoints: ['أزمة'],
+    };
     llm.setDefault({ type: 'json', content: answer });
 
     const result = await summariser().summarise(article());
@@ -286,19 +290,23 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('keeps the corrected answer when the feedback retry fixes the language', async () => {
     const answer = validAnswer();
-    answer.summaries.en = { title: 'الهيئة تحذر', summary: 'القياسات شملت 48 مدينة.', keyPoints: ['إنذار'] };
+    answer.summaries.en = {
+      title: 'افتتاح محطة شمسية',
+      summary: 'المحطة بقدرة 300 ميغاواط.',
+      keyPoints: ['أزمة'],
+    };
     llm.enqueue({ type: 'json', content: answer }, { type: 'json', content: validAnswer() });
 
     const result = await summariser().summarise(article());
 
     expect(llm.chatRequests()).toHaveLength(2);
     expect(result.flags).toEqual([]);
-    expect(result.summaries.en?.title).toBe('Water authority warns');
+    expect(result.summaries.en?.title).toBe('Solar plant opens');
   });
 
   it('retries an invented number once with feedback naming it, then stores it flagged', async () => {
     const answer = validAnswer();
-    answer.summaries.en.summary = 'Measurements covered 99 cities.';
+    answer.summaries.en.summary = 'The plant has a capacity of 99 megawatts.';
     llm.setDefault({ type: 'json', content: answer });
 
     const result = await summariser().summarise(article());
@@ -312,7 +320,7 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('makes one feedback retry at most, for all quality problems together', async () => {
     const answer = validAnswer();
-    answer.summaries.en = { title: 'الهيئة', summary: 'القياسات شملت 99 مدينة.', keyPoints: ['إنذار'] };
+    answer.summaries.en = { title: 'محطة شمسية', summary: 'المحطة بقدرة 99 ميغاواط.', keyPoints: ['أزمة'] };
     llm.setDefault({ type: 'json', content: answer });
 
     const result = await summariser().summarise(article());
@@ -326,12 +334,12 @@ describe('OpenAiSummariser over HTTP', () => {
 
   it('keeps the first answer, flagged, when the feedback retry itself fails', async () => {
     const answer = validAnswer();
-    answer.summaries.en.summary = 'Measurements covered 99 cities.';
+    answer.summaries.en.summary = 'The plant has a capacity of 99 megawatts.';
     llm.enqueue({ type: 'json', content: answer }, { type: 'status', status: 500 });
 
     const result = await summariser().summarise(article());
 
-    expect(result.summaries.en?.summary).toBe('Measurements covered 99 cities.');
+    expect(result.summaries.en?.summary).toBe('The plant has a capacity of 99 megawatts.');
     expect(result.flags).toEqual(['ungrounded_number:99']);
     expect(result.usage.llmCalls).toBe(2);
   });

@@ -2,11 +2,11 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
-import { recordId } from '../../lib/store/id.ts';
+import { recordId } from '../../lib/domain/id.ts';
 import { keyAttributes } from '../../lib/store/item.ts';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
+import { TestStore } from '../support/store.ts';
 
 // 250 records over eight months (some empty): the list walks partitions newest first and
 // returns each record exactly once, in order, whatever the page size.
@@ -30,7 +30,7 @@ const get = async (rawQueryString: string) => {
 
 beforeAll(async () => {
   env = await startTestDynamo();
-  const store = new DynamoSummaryStore({
+  const store = new TestStore({
     client: env.client,
     tableName: env.tableName,
     cursorSecret: 'pagination-secret-0123456789',

@@ -1,90 +1,41 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
-import { createIngestHandler } from '../../functions/ingest/app.ts';
-import { defaultDeps } from '../../functions/ingest/deps.ts';
-import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
-import { loadIngestConfig } from '../../lib/config/ingest.ts';
-import { recordId } from '../../lib/store/id.ts';
-import type { SummaryRecord } from '../../lib/store/record.ts';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
+import { recordId } from '../../lib/domain/id.ts';
+import type { SummaryRecord } from '../../lib/domain/record.ts';
+import { decodeS3Key } from '../../lib/events/s3-notification.ts';
 import { apiEvent } from '../support/api-events.ts';
-import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
-import { SCRAPED, scrapedArticleBytes } from '../support/fixtures.ts';
+import { SOLAR_ARTICLE } from '../support/articles.ts';
+import { type IngestRig, startIngestRig } from '../support/ingest-rig.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 
 // Upload → S3 event → SQS-shaped event → the real ingest handler → DynamoDB → the real api
 // handler, all through the real SDK clients over HTTP to s3rver and dynalite.
 
-let dir: string;
-let s3Server: LocalS3;
-let ddb: TestDynamo;
-let s3: S3Client;
-const events: S3EventNotificationRecord[] = [];
-let ingest: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+let rig: IngestRig;
 let api: ReturnType<typeof createApiHandler>;
 
 const context = { getRemainingTimeInMillis: () => 60_000, awsRequestId: 'req-1' } as unknown as Context;
 
 const get = async (path: string): Promise<APIGatewayProxyStructuredResultV2> =>
   (await api(apiEvent('GET', path), context)) as APIGatewayProxyStructuredResultV2;
-
-/** Uploads and returns the S3 event of that very upload (uploads may run concurrently). */
-async function upload(key: string, body: Uint8Array | string): Promise<S3EventNotificationRecord> {
-  await s3.send(new PutObjectCommand({ Bucket: 'articles', Key: key, Body: body }));
-  const record = events.findLast((r) => decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')) === key);
-  if (!record) throw new Error(`no S3 event was emitted for ${key}`);
-  return record;
-}
+const upload = (key: string, body: Uint8Array | string) => rig.upload(key, body);
+const ingest: IngestRig['ingest'] = (event, ctx) => rig.ingest(event, ctx);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'khulasa-pipeline-'));
-  ddb = await startTestDynamo();
-  s3Server = await startLocalS3({
-    port: 0,
-    directory: dir,
-    buckets: ['articles'],
-    onEvent: (r) => events.push(r),
-  });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_S3: s3Server.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: ddb.dynamo.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-  });
-  s3 = new S3Client({ endpoint: s3Server.endpoint, region: 'us-east-1', forcePathStyle: true });
-  const config = loadIngestConfig({
-    TABLE_NAME: ddb.tableName,
-    MAX_RECEIVE_COUNT: '3',
-    MAX_ARTICLE_BYTES: '20000',
-    S3_FORCE_PATH_STYLE: 'true',
-  });
-  ingest = createIngestHandler(defaultDeps({}, config)) as typeof ingest;
-  api = createApiHandler({
-    store: new DynamoSummaryStore({
-      client: ddb.client,
-      tableName: ddb.tableName,
-      cursorSecret: 'x'.repeat(32),
-    }),
-  });
+  rig = await startIngestRig({ config: { MAX_RECEIVE_COUNT: '3', MAX_ARTICLE_BYTES: '20000' } });
+  api = createApiHandler({ store: rig.store });
 }, 60_000);
 
 afterAll(async () => {
-  await s3Server?.close();
-  await ddb?.close();
-  await rm(dir, { recursive: true, force: true });
+  await rig?.close();
 });
 
 describe('the ingest handler against s3rver and dynalite', () => {
   it('stores a done record for an upload under an Arabic key and the api serves it', async () => {
-    const key = 'incoming/تقرير الإنتربول (1).txt';
-    const record = await upload(key, scrapedArticleBytes());
+    const key = 'incoming/تقرير الطاقة (1).txt';
+    const record = await upload(key, SOLAR_ARTICLE.bytes);
 
     const response = await ingest(
       sqsEvent([{ id: 'm-1', body: JSON.stringify({ Records: [record] }) }]),
@@ -100,24 +51,26 @@ describe('the ingest handler against s3rver and dynalite', () => {
       source: { bucket: 'articles', key, versionId: null },
       article: {
         language: 'ar',
-        title: SCRAPED.title,
+        title: SOLAR_ARTICLE.title,
       },
       model: { provider: 'extractive' },
       error: null,
       schemaVersion: 1,
     });
-    expect(body.source.size).toBe(scrapedArticleBytes().length);
+    expect(body.source.size).toBe(SOLAR_ARTICLE.bytes.length);
     // What the object itself says, read before download, is on the record.
     expect(body.source.etag).toMatch(/^[0-9a-f]{32}$/);
-    // The text stages' metadata reaches the record; the appended book-fair article is split off.
-    expect(body.article).toMatchObject({ publishedAt: SCRAPED.publishedAt, outlet: SCRAPED.outlet });
-    expect(body.article?.related).toHaveLength(1);
-    expect(body.article?.related[0]?.title).toMatch(new RegExp(`^${SCRAPED.relatedTitlePrefix}`));
+    // The text stages' metadata reaches the record; the appended related article is split off.
+    expect(body.article).toMatchObject({
+      publishedAt: SOLAR_ARTICLE.publishedAt,
+      outlet: SOLAR_ARTICLE.outlet,
+    });
+    expect(body.article?.related).toEqual([{ title: SOLAR_ARTICLE.relatedTitle }]);
     const summaryText = JSON.stringify(body.summaries);
-    expect(summaryText).not.toContain(SCRAPED.appendedTopic);
+    expect(summaryText).not.toContain('أسطح المدارس');
     const text = await get(`/summaries/${recordId('articles', key)}/text`);
-    expect(text.body).toContain(SCRAPED.bodySentence);
-    expect(text.body).not.toContain(SCRAPED.appendedName);
+    expect(text.body).toContain(SOLAR_ARTICLE.bodySentence);
+    expect(text.body).not.toContain('أسطح المدارس');
     expect(body.summaries.ar?.keyPoints.length).toBeGreaterThan(0);
     expect(body.quality.flags).toContain('missing_language:en');
   });
@@ -125,7 +78,7 @@ describe('the ingest handler against s3rver and dynalite', () => {
   it('lists the stored record through the index', async () => {
     const page = await get('/summaries?limit=10');
     const body = JSON.parse(page.body ?? '{}') as { items: SummaryRecord[] };
-    expect(body.items.map((r) => r.source.key)).toContain('incoming/تقرير الإنتربول (1).txt');
+    expect(body.items.map((r) => r.source.key)).toContain('incoming/تقرير الطاقة (1).txt');
   });
 
   it('acknowledges an s3:TestEvent without storing anything', async () => {
@@ -148,9 +101,9 @@ describe('the ingest handler against s3rver and dynalite', () => {
     );
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'bad' }]);
-    const stored = await ddb.client.send(
+    const stored = await rig.ddb.client.send(
       new GetCommand({
-        TableName: ddb.tableName,
+        TableName: rig.ddb.tableName,
         Key: { pk: recordId('articles', 'incoming/good.txt'), sk: 'record' },
       }),
     );
@@ -226,11 +179,11 @@ describe('the ingest handler against s3rver and dynalite', () => {
   });
 
   it('makes a duplicate delivery of a done article a no-op', async () => {
-    const key = 'incoming/تقرير الإنتربول (1).txt';
+    const key = 'incoming/تقرير الطاقة (1).txt';
     const before = JSON.parse(
       (await get(`/summaries/${recordId('articles', key)}`)).body ?? '{}',
     ) as SummaryRecord;
-    const original = events.find((e) => decodeURIComponent(e.s3.object.key.replace(/\+/g, ' ')) === key);
+    const original = rig.events.find((e) => decodeS3Key(e.s3.object.key) === key);
 
     const response = await ingest(
       sqsEvent([{ id: 'm-dup', body: JSON.stringify({ Records: [original] }) }]),

@@ -2,24 +2,26 @@ import { randomInt } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../infra/local/dynamodb.ts';
+import { recordId } from '../../lib/domain/id.ts';
+import type { SourceInfo } from '../../lib/domain/record.ts';
 import type { ClaimRequest, CompletedWork } from '../../lib/pipeline/ports.ts';
-import { ClaimLostError, InvalidCursorError } from '../../lib/store/errors.ts';
-import { recordId } from '../../lib/store/id.ts';
+import { ClaimLostError } from '../../lib/pipeline/ports.ts';
+import { InvalidCursorError } from '../../lib/store/errors.ts';
+import { DynamoIngestStore } from '../../lib/store/ingest-store.ts';
 import { keyAttributes } from '../../lib/store/item.ts';
-import type { SourceInfo } from '../../lib/store/record.ts';
-import { DynamoSummaryStore } from '../../lib/store/repository.ts';
 import { documentClientFor, startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
+import { TestStore } from '../support/store.ts';
 
 let env: TestDynamo;
-let store: DynamoSummaryStore;
+let store: TestStore;
 const NOW = new Date('2025-07-15T10:00:00.000Z');
 
 beforeAll(async () => {
   env = await startTestDynamo();
-  store = new DynamoSummaryStore({
+  store = new TestStore({
     client: env.client,
     tableName: env.tableName,
     cursorSecret: 'integration-secret-0123456789',
@@ -278,7 +280,7 @@ describe('tombstone', () => {
   });
 });
 
-describe('findReusable', () => {
+describe('content leases', () => {
   const query = {
     contentHash: 'hash-reuse',
     provider: 'extractive',
@@ -286,23 +288,80 @@ describe('findReusable', () => {
     promptVersion: 'p1',
     languages: ['en', 'ar'],
   };
+  const LEASE_MS = 60_000;
+  const begin = (q: typeof query, owner: string) => store.beginContentWork(q, owner, LEASE_MS, NOW);
 
-  it('finds a done record with the same hash and settings', async () => {
+  it('hands out a done record with the same hash and settings to copy', async () => {
     const req = claimOf(source());
     await store.claim(req);
     await store.complete(req.id, req.owner, work('نص', 'hash-reuse'), NOW);
-    expect((await store.findReusable(query))?.id).toBe(req.id);
+
+    const answer = await begin(query, 'msg-twin');
+
+    expect(answer.status).toBe('reuse');
+    expect(answer.status === 'reuse' && answer.record.id).toBe(req.id);
   });
 
   it('ignores other settings and records that no longer match', async () => {
     const req = claimOf(source());
     await store.claim(req);
     await store.complete(req.id, req.owner, work('نص', 'hash-gone'), NOW);
-    expect(await store.findReusable({ ...query, contentHash: 'hash-gone', promptVersion: 'p2' })).toBeNull();
-    expect(await store.findReusable({ ...query, contentHash: 'hash-gone', languages: ['ar'] })).toBeNull();
+    expect(await begin({ ...query, contentHash: 'hash-gone', promptVersion: 'p2' }, 'a')).toEqual({
+      status: 'acquired',
+    });
+    expect(await begin({ ...query, contentHash: 'hash-gone', languages: ['ar'] }, 'b')).toEqual({
+      status: 'acquired',
+    });
     // Reprocessed with a newer event: the pointer must not hand out a processing record.
     await store.claim({ ...req, sequencer: 'FF', owner: 'msg-new' });
-    expect(await store.findReusable({ ...query, contentHash: 'hash-gone' })).toBeNull();
+    expect(await begin({ ...query, contentHash: 'hash-gone' }, 'c')).toEqual({ status: 'acquired' });
+  });
+
+  it('gives the lease to one owner at a time', async () => {
+    const q = { ...query, contentHash: 'hash-lease' };
+    expect(await begin(q, 'first')).toEqual({ status: 'acquired' });
+    expect(await begin(q, 'second')).toEqual({ status: 'busy' });
+    expect(await begin(q, 'first')).toEqual({ status: 'acquired' });
+  });
+
+  it('hands a saved paid result to the next asker, naming the record it was paid for', async () => {
+    const q = { ...query, contentHash: 'hash-paid' };
+    await begin(q, 'payer');
+    await store.savePaidResult(q, 'payer', 'record-of-payer', work().result);
+
+    expect(await begin(q, 'twin')).toEqual({
+      status: 'paid',
+      result: work().result,
+      paidFor: 'record-of-payer',
+    });
+  });
+
+  it('does not take the lease when a twin finished between its read and its write', async () => {
+    const q = { ...query, contentHash: 'hash-race' };
+    const twin = claimOf(source());
+    await store.claim(twin);
+    let raced = false;
+    // The twin's record and pointer are written right after this asker read the content item.
+    const racing = new DynamoIngestStore({
+      tableName: env.tableName,
+      client: {
+        send: async (command: GetCommand) => {
+          const out = await env.client.send(command);
+          if (!raced && command instanceof GetCommand && command.input.Key?.sk === 'content') {
+            raced = true;
+            await store.complete(twin.id, twin.owner, work('نص', 'hash-race'), NOW);
+          }
+          return out;
+        },
+      } as unknown as DynamoDBDocumentClient,
+    });
+
+    const first = await racing.beginContentWork(q, 'late-asker', LEASE_MS, NOW);
+    const second = await racing.beginContentWork(q, 'late-asker', LEASE_MS, NOW);
+
+    expect(raced).toBe(true);
+    expect(first).toEqual({ status: 'busy' });
+    expect(second.status === 'reuse' && second.record.id).toBe(twin.id);
   });
 });
 
@@ -353,7 +412,7 @@ async function chunkKeys(id: string): Promise<string[]> {
 describe('list', () => {
   // A separate table so records from other tests do not interleave with the expected order.
   let listEnv: TestDynamo;
-  let lister: DynamoSummaryStore;
+  let lister: TestStore;
   const ids: string[] = [];
 
   async function insert(createdAt: string, key: string, status = 'done') {
@@ -377,7 +436,7 @@ describe('list', () => {
 
   beforeAll(async () => {
     listEnv = await startTestDynamo();
-    lister = new DynamoSummaryStore({
+    lister = new TestStore({
       client: listEnv.client,
       tableName: listEnv.tableName,
       cursorSecret: 'list-secret-0123456789',
@@ -448,7 +507,7 @@ describe('list', () => {
     const forgedBody = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(body ?? '', 'base64url').toString()), m: '2020-01' }),
     ).toString('base64url');
-    const foreign = new DynamoSummaryStore({
+    const foreign = new TestStore({
       client: listEnv.client,
       tableName: listEnv.tableName,
       cursorSecret: 'another-secret-0123456789',
@@ -472,7 +531,7 @@ describe('startLocalDynamo', () => {
       const tableName = 'summaries';
       const first = await startLocalDynamo({ port: 0, directory, tableName });
       const firstClient = documentClientFor(first.endpoint);
-      const firstStore = new DynamoSummaryStore({ client: firstClient, tableName });
+      const firstStore = new TestStore({ client: firstClient, tableName });
       const req = claimOf(source());
       await firstStore.claim(req);
       firstClient.destroy();
@@ -483,7 +542,7 @@ describe('startLocalDynamo', () => {
       const second = await startLocalDynamo({ port: 0, directory, tableName });
       const secondClient = documentClientFor(second.endpoint);
       try {
-        const record = await new DynamoSummaryStore({ client: secondClient, tableName }).get(req.id);
+        const record = await new TestStore({ client: secondClient, tableName }).get(req.id);
         expect(record?.status).toBe('processing');
       } finally {
         secondClient.destroy();

@@ -4,7 +4,7 @@ import { splitIntoChunks } from '../../lib/summarise/chunk.ts';
 import { createOpenAiClient, OpenAiSummariser } from '../../lib/summarise/openai.ts';
 import type { ChunkNotesCache, SummaryRequest } from '../../lib/summarise/port.ts';
 import { loadTokenCounter, type TokenCounter } from '../../lib/summarise/tokens.ts';
-import { SCRAPED, scrapedParagraphs } from '../support/fixtures.ts';
+import { SOLAR_ARTICLE } from '../support/articles.ts';
 import {
   articleOf,
   isNotesRequest,
@@ -15,7 +15,7 @@ import {
 
 // Long articles through map → reduce, over real HTTP to the OpenAI-compatible test server.
 
-const paragraphs = scrapedParagraphs();
+const paragraphs = SOLAR_ARTICLE.paragraphs;
 const END_MARKER = 'نهاية المقال الطويل';
 
 /** An Arabic article of about `chars` characters; numbered paragraphs so no two chunks are alike. */
@@ -33,10 +33,10 @@ function longArticle(chars: number): string {
 
 const request = (text: string, over: Partial<SummaryRequest> = {}): SummaryRequest => ({
   text,
-  title: SCRAPED.title,
+  title: SOLAR_ARTICLE.title,
   language: 'ar',
-  publishedAt: SCRAPED.publishedAt,
-  outlet: SCRAPED.outlet,
+  publishedAt: SOLAR_ARTICLE.publishedAt,
+  outlet: SOLAR_ARTICLE.outlet,
   languages: ['ar', 'en'],
   ...over,
 });

@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SummaryRequest } from '../../lib/summarise/port.ts';
-import { SCRAPED, scrapedParagraphs } from '../support/fixtures.ts';
+import { SOLAR_ARTICLE } from '../support/articles.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 
 // The o200k table (~2.7 MB) is loaded only for an article whose size says it may not fit the budget.
 // Each test imports the summariser afresh, so the tokenizer module state starts unloaded.
 
-const paragraphs = scrapedParagraphs();
+const paragraphs = SOLAR_ARTICLE.paragraphs;
 
 const request = (text: string): SummaryRequest => ({
   text,
-  title: SCRAPED.title,
+  title: SOLAR_ARTICLE.title,
   language: 'ar',
-  publishedAt: SCRAPED.publishedAt,
-  outlet: SCRAPED.outlet,
+  publishedAt: SOLAR_ARTICLE.publishedAt,
+  outlet: SOLAR_ARTICLE.outlet,
   languages: ['ar', 'en'],
 });
 
@@ -43,7 +43,7 @@ beforeEach(() => {
 });
 
 describe('tokenizer loading', () => {
-  it('summarises the fixture in one call without loading the tokenizer', async () => {
+  it('summarises an ordinary article in one call without loading the tokenizer', async () => {
     const { summariser, loads } = await freshSummariser(llm.url);
 
     const result = await summariser.summarise(request(paragraphs.join('\n\n')));
@@ -57,7 +57,8 @@ describe('tokenizer loading', () => {
     const { summariser, loads } = await freshSummariser(llm.url);
     // About 30k Arabic characters: over the 2-characters-per-token estimate of the 12k budget,
     // but about 10k o200k tokens.
-    const text = Array.from({ length: 23 }, () => paragraphs.join('\n\n')).join('\n\n');
+    const one = paragraphs.join('\n\n');
+    const text = Array.from({ length: Math.ceil(30_000 / one.length) }, () => one).join('\n\n');
 
     await summariser.summarise(request(text));
     await summariser.summarise(request(text));

@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import autocannon from 'autocannon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordId } from '../../lib/store/id.ts';
-import type { SummaryRecord } from '../../lib/store/record.ts';
+import { recordId } from '../../lib/domain/id.ts';
+import type { SummaryRecord } from '../../lib/domain/record.ts';
 import {
   type CountingLlm,
   deadLetters,

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropIntoInbox } from '../../infra/local/queue.ts';
+import type { SummaryRecord } from '../../lib/domain/record.ts';
 import { languageSummarySchema } from '../../lib/http/schemas.ts';
-import type { SummaryRecord } from '../../lib/store/record.ts';
 import { docxBomb, pdf } from '../support/documents.ts';
 import {
   arabicArticle,

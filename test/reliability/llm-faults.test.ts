@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SummaryRecord } from '../../lib/store/record.ts';
+import type { SummaryRecord } from '../../lib/domain/record.ts';
 import type { Behaviour } from '../support/openai-server.ts';
 import { articleOf } from '../support/openai-server.ts';
 import {

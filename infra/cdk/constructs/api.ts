@@ -26,7 +26,7 @@ import { acknowledgeGrantWildcards } from './nag.ts';
  * reader page, its assets and the OpenAPI document: they hold no data, and a browser must be able
  * to load them before it has a token to send.
  */
-export const API_ROUTES: readonly { readonly path: string; readonly public: boolean }[] = [
+const API_ROUTES: readonly { readonly path: string; readonly public: boolean }[] = [
   { path: '/', public: true },
   { path: '/app.js', public: true },
   { path: '/app.css', public: true },

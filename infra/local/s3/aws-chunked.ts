@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 
-export function isAwsChunked(req: IncomingMessage): boolean {
+function isAwsChunked(req: IncomingMessage): boolean {
   const sha = String(req.headers['x-amz-content-sha256'] ?? '');
   const encodings = (req.headers['content-encoding'] ?? '').split(',').map((e) => e.trim());
   return sha.startsWith('STREAMING-') || encodings.includes('aws-chunked');
@@ -41,7 +41,7 @@ const MAX_LINE_BYTES = 8 * 1024;
  * `<hex size>[;chunk-signature=…]\r\n<data>\r\n … 0[;…]\r\n[<trailer>:<value>\r\n…]\r\n`.
  * Signatures and checksum trailers are not verified (nothing else is, locally either).
  */
-export class AwsChunkedDecoder extends Transform {
+class AwsChunkedDecoder extends Transform {
   private state: 'size' | 'data' | 'data-end' | 'trailer' | 'done' = 'size';
   private line = Buffer.alloc(0);
   private remaining = 0;

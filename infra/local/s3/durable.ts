@@ -17,7 +17,7 @@ export type StoreFs = Pick<
 export const defaultFs: StoreFs = nodeFs;
 
 export const TEMP_PREFIX = '.tmp-';
-export const tempName = (): string => `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`;
+const tempName = (): string => `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`;
 
 export async function syncDir(fs: StoreFs, dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');

@@ -22,12 +22,12 @@ import { KeyIndex, type ObjectMeta } from './key-index.ts';
 import { scanBucket } from './recovery.ts';
 import { noSuchBucket, noSuchKey, S3Error } from './xml.ts';
 
-export const MAX_KEY_BYTES = 1024;
+const MAX_KEY_BYTES = 1024;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-export const hashOf = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+const hashOf = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
-export function checkBucketName(bucket: string): void {
+function checkBucketName(bucket: string): void {
   if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {
     throw new S3Error('InvalidBucketName', 400, 'The specified bucket is not valid.', { BucketName: bucket });
   }

@@ -28,7 +28,7 @@ export interface Part {
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const PART_FILE = /^part-(\d{1,5})-([0-9a-f]{32})$/;
-export const MIN_PART_BYTES = 5 * 1024 * 1024;
+const MIN_PART_BYTES = 5 * 1024 * 1024;
 
 const noSuchUpload = (id: string) =>
   new S3Error(
@@ -174,7 +174,7 @@ export class Uploads {
   }
 }
 
-export function checkPartNumber(number: number): void {
+function checkPartNumber(number: number): void {
   if (!Number.isInteger(number) || number < 1 || number > 10_000) {
     throw invalidArgument(
       'Part number must be an integer between 1 and 10000, inclusive',

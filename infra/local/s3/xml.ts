@@ -35,7 +35,7 @@ export const invalidArgument = (message: string, name?: string, value?: string) 
  * Escapes text for an XML element. C0 controls (and `\r`, which parsers would turn into `\n`)
  * become character references, as S3 writes them, so such keys survive a listing.
  */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped here.
   return text.replace(/[&<>"'\u0000-\u001f\u007f]/g, (c) => {
     switch (c) {
@@ -102,7 +102,7 @@ export function sendError(
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** Reverses XML escaping: the five named entities and numeric character references. */
-export function unescapeXml(text: string): string {
+function unescapeXml(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (whole, ref: string) => {
     if (ref[0] !== '#') return ENTITIES[ref.toLowerCase()] ?? whole;
     const code = ref[1] === 'x' || ref[1] === 'X' ? Number.parseInt(ref.slice(2), 16) : Number(ref.slice(1));

@@ -3,9 +3,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { recordId } from '../../../lib/domain/id.ts';
+import type { SummaryRecord } from '../../../lib/domain/record.ts';
 import { decodeS3Key } from '../../../lib/events/s3-notification.ts';
-import { recordId } from '../../../lib/store/id.ts';
-import type { SummaryRecord } from '../../../lib/store/record.ts';
 import {
   articleOf,
   type Behaviour,

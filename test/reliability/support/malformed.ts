@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { recordId } from '../../../lib/store/id.ts';
+import { recordId } from '../../../lib/domain/id.ts';
 
 /** One raw HTTP/1.1 request: sent byte for byte, so it can carry what `fetch` refuses to send. */
 export interface RawRequest {

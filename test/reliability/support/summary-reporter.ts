@@ -20,7 +20,7 @@ const scenarioOf = (fullName: string): number | null => {
   return match ? Number(match[1]) : null;
 };
 
-/** Prints the suite's one summary table (issue 7 "Figures") once every file has run. */
+/** Prints the suite's one summary table once every file has run. */
 export default class ReliabilitySummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const outcome = new Map<number, boolean>();

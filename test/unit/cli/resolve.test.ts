@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeRecordId, resolveRecordId } from '../../../cli/resolve.ts';
-import { recordId } from '../../../lib/store/id.ts';
+import { recordId } from '../../../lib/domain/id.ts';
 
 describe('resolveRecordId', () => {
   it('takes a 43-character base64url string as an id', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { currentModel, isStale } from '../../../cli/stale.ts';
-import type { ModelInfo } from '../../../lib/store/record.ts';
+import type { ModelInfo } from '../../../lib/domain/record.ts';
 import { EXTRACTIVE_MODEL, EXTRACTIVE_VERSION } from '../../../lib/summarise/extractive.ts';
 import { PROMPT_VERSION } from '../../../lib/summarise/prompt.ts';
 

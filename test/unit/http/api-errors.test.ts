@@ -2,10 +2,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../functions/api/app.ts';
-import { DynamoSummaryStore } from '../../../lib/store/repository.ts';
 import { apiEvent } from '../../support/api-events.ts';
+import { TestStore } from '../../support/store.ts';
 
 describe('api error path', () => {
   const client = DynamoDBDocumentClient.from(
@@ -14,16 +14,16 @@ describe('api error path', () => {
   const ddb = mockClient(client);
   afterEach(() => {
     ddb.reset();
-    vi.restoreAllMocks();
   });
 
-  it('answers a generic 500 problem and logs the real AWS error as JSON', async () => {
+  it('answers a generic 500 problem and hands the real AWS error to the logger only', async () => {
     const secretDetail =
       'User: arn:aws:sts::123456789012:assumed-role/api is not authorized on table summaries-prod';
     ddb.on(GetCommand).rejects(Object.assign(new Error(secretDetail), { name: 'AccessDeniedException' }));
-    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logged: unknown[][] = [];
     const api = createApiHandler({
-      store: new DynamoSummaryStore({ client, tableName: 'summaries-prod', cursorSecret: 'x'.repeat(16) }),
+      store: new TestStore({ client, tableName: 'summaries-prod', cursorSecret: 'x'.repeat(16) }),
+      logger: { error: (...args: unknown[]) => void logged.push(args) },
     });
 
     const res = (await api(apiEvent('GET', `/summaries/${'A'.repeat(43)}`), {} as Context)) as {
@@ -42,10 +42,8 @@ describe('api error path', () => {
     });
     expect(res.body).not.toContain('arn:aws');
     expect(res.body).not.toContain('summaries-prod');
-    const logged = JSON.parse(String(log.mock.calls[0]?.[0]));
-    expect(logged).toMatchObject({
-      level: 'error',
-      error: { name: 'AccessDeniedException', message: secretDetail },
-    });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.[0]).toBe('api request failed');
+    expect(logged[0]?.[1]).toMatchObject({ error: { name: 'AccessDeniedException', message: secretDetail } });
   });
 });

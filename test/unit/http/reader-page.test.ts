@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../functions/api/app.ts';
 import { READER_CSP, READER_CSS, READER_HTML, READER_JS } from '../../../functions/api/reader/assets.ts';
-import type { SummaryReader } from '../../../lib/store/repository.ts';
+import type { SummaryReader } from '../../../lib/http/reader-port.ts';
 import { apiEvent } from '../../support/api-events.ts';
 
 interface Res {

@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { recordId } from '../../../lib/domain/id.ts';
+import type { SummaryRecord } from '../../../lib/domain/record.ts';
 import { LlmUnavailableError } from '../../../lib/errors.ts';
 import type { ObjectEvent } from '../../../lib/events/s3-notification.ts';
-import { type Attempt, IngestArticle, RetryLaterError } from '../../../lib/pipeline/ingest.ts';
-import type {
-  ClaimOutcome,
-  ClaimRequest,
-  ContentWork,
-  IngestStore,
-  ObjectSource,
-  ReuseQuery,
+import type { Clock } from '../../../lib/pipeline/clock.ts';
+import { type Attempt, IngestArticle } from '../../../lib/pipeline/ingest.ts';
+import { RetryLaterError } from '../../../lib/pipeline/outcome.ts';
+import {
+  ClaimLostError,
+  type ClaimOutcome,
+  type ClaimRequest,
+  type ContentWork,
+  type IngestStore,
+  type ObjectSource,
+  type ReuseQuery,
 } from '../../../lib/pipeline/ports.ts';
-import { recordId } from '../../../lib/store/id.ts';
-import type { SummaryRecord } from '../../../lib/store/record.ts';
 import type { Summariser, SummaryRequest, SummaryResult } from '../../../lib/summarise/port.ts';
 
 // In-memory stand-ins for the use case's ports: the DynamoDB and S3 adapters have their own
@@ -66,13 +69,11 @@ class FakeStore implements IngestStore {
     this.tombstones.push(id);
     return true;
   }
-  async findReusable() {
-    return this.reusable;
-  }
   async beginContentWork(): Promise<ContentWork> {
+    if (this.reusable) return { status: 'reuse', record: this.reusable };
     return this.leases.shift() ?? { status: 'acquired' };
   }
-  async savePaidResult(_q: ReuseQuery, _owner: string, result: SummaryResult) {
+  async savePaidResult(_q: ReuseQuery, _owner: string, _paidFor: string, result: SummaryResult) {
     this.paid.push(result);
   }
   async endContentWork(_q: ReuseQuery, owner: string) {
@@ -86,6 +87,22 @@ class FakeStore implements IngestStore {
       put: async (key: string, value: unknown) => void notes.set(key, value),
       clear: async () => void this.notesCleared.push(id),
     };
+  }
+}
+
+/** Time that moves only when the use case sleeps: no test waits on the real clock. */
+class FakeClock implements Clock {
+  ms = Date.parse('2026-03-01T10:00:00Z');
+  slept: number[] = [];
+  /** Runs after each sleep, as if the world had moved on meanwhile. */
+  onSleep: () => void = () => undefined;
+  now() {
+    return new Date(this.ms);
+  }
+  async sleep(ms: number) {
+    this.ms += ms;
+    this.slept.push(ms);
+    this.onSleep();
   }
 }
 
@@ -134,11 +151,12 @@ function setup(objects: Record<string, string | Uint8Array>, maxArticleBytes = 1
   );
   const store = new FakeStore();
   const summariser = new FakeSummariser();
+  const clock = new FakeClock();
   const ingest = new IngestArticle(
-    { source, store, summariser },
+    { source, store, summariser, clock },
     { languages: ['ar', 'en'], maxArticleBytes, maxTextChars: 10_000, leaseMs: 60_000, contentWaitMs: 1_000 },
   );
-  return { source, store, summariser, ingest };
+  return { source, store, summariser, clock, ingest };
 }
 
 describe('IngestArticle', () => {
@@ -267,7 +285,6 @@ describe('IngestArticle', () => {
 describe('IngestArticle when a newer event took the record over', () => {
   it('drops its result quietly instead of failing the message', async () => {
     const { ingest, store } = setup({ 'a.txt': 'عنوان\nنص' });
-    const { ClaimLostError } = await import('../../../lib/store/errors.ts');
     store.complete = async (id: string, owner: string) => {
       throw new ClaimLostError(id, owner);
     };
@@ -300,17 +317,38 @@ describe('IngestArticle paying once per content', () => {
       outlet: null,
       languages: ['ar'],
     });
-    store.leases = [{ status: 'paid', result: paid }];
+    store.leases = [{ status: 'paid', result: paid, paidFor: recordId('articles', 'a.txt') }];
 
     const outcome = await ingest.handle(event('a.txt'), attempt({ receiveCount: 2 }));
 
-    expect(outcome).toMatchObject({ status: 'done', llmCalls: 0 });
+    expect(outcome).toMatchObject({ status: 'done', llmCalls: 0, reusedFrom: null });
     expect(summariser.requests).toHaveLength(0);
     expect(store.completed[0]?.result).toEqual(paid);
   });
 
+  it('copies a result a twin upload paid for but has not written yet, naming the twin as the source', async () => {
+    const { ingest, store, summariser } = setup({ 'b.txt': 'عنوان\nنص' });
+    const paid = await new FakeSummariser().summarise({
+      text: 'x',
+      title: null,
+      language: 'ar',
+      publishedAt: null,
+      outlet: null,
+      languages: ['ar'],
+    });
+    store.leases = [{ status: 'paid', result: paid, paidFor: 'twin-record' }];
+
+    const outcome = await ingest.handle(event('b.txt'), attempt());
+
+    expect(outcome).toMatchObject({ status: 'done', llmCalls: 0, reusedFrom: 'twin-record', inputTokens: 0 });
+    expect(summariser.requests).toHaveLength(0);
+    expect(store.completed[0]).toMatchObject({ reusedFrom: 'twin-record' });
+    expect(store.completed[0]?.result.usage).toEqual({ inputTokens: 0, outputTokens: 0, llmCalls: 0 });
+    expect(store.completed[0]?.result.summaries).toEqual(paid.summaries);
+  });
+
   it('waits for a twin upload of the same content and copies its summary', async () => {
-    const { ingest, store, summariser } = setup({ 'twin.txt': 'عنوان\nنص' });
+    const { ingest, store, summariser, clock } = setup({ 'twin.txt': 'عنوان\nنص' });
     store.leases = [{ status: 'busy' }];
     const original = {
       id: 'first-upload',
@@ -321,22 +359,25 @@ describe('IngestArticle paying once per content', () => {
       model: { provider: 'openai', name: 'test-model', promptVersion: 'p1' },
       usage: { inputTokens: 1, outputTokens: 1, llmCalls: 1, reusedFrom: null },
     } as unknown as SummaryRecord;
-    setTimeout(() => {
+    clock.onSleep = () => {
       store.reusable = original;
-    }, 100);
+    };
 
     const outcome = await ingest.handle(event('twin.txt'), attempt());
 
     expect(outcome).toMatchObject({ status: 'done', reusedFrom: 'first-upload', llmCalls: 0 });
     expect(summariser.requests).toHaveLength(0);
+    expect(clock.slept).toEqual([500]);
   });
 
   it('retries later when the twin is still busy after the wait, and pays on the last try', async () => {
-    const { ingest, store, summariser } = setup({ 'twin.txt': 'عنوان\nنص' });
+    const { ingest, store, summariser, clock } = setup({ 'twin.txt': 'عنوان\nنص' });
     store.leases = Array.from({ length: 10 }, () => ({ status: 'busy' }) as const);
 
     await expect(ingest.handle(event('twin.txt'), attempt())).rejects.toBeInstanceOf(RetryLaterError);
     expect(summariser.requests).toHaveLength(0);
+    // Waited the configured second (contentWaitMs) in polls, on the fake clock.
+    expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(1_000);
 
     store.leases = Array.from({ length: 10 }, () => ({ status: 'busy' }) as const);
     const outcome = await ingest.handle(event('twin.txt'), attempt({ isLastAttempt: true, receiveCount: 3 }));

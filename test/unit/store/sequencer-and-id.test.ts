@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recordId } from '../../../lib/store/id.ts';
+import { recordId } from '../../../lib/domain/id.ts';
 import { normaliseSequencer, SEQUENCER_WIDTH } from '../../../lib/store/sequencer.ts';
 
 describe('recordId', () => {

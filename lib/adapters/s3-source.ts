@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SourceChangedError, SourceMissingError } from '../errors.ts';
-import type { ObjectHead, ObjectSource } from './ports.ts';
+import type { ObjectHead, ObjectSource } from '../pipeline/ports.ts';
 
 const unquote = (etag: string | undefined): string | null => (etag ? etag.replace(/^"|"$/g, '') : null);
 

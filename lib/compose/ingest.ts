@@ -1,13 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3ObjectSource } from '../adapters/s3-source.ts';
 import type { IngestConfig } from '../config/ingest.ts';
-import { DynamoSummaryStore } from '../store/repository.ts';
+import { IngestArticle, type IngestObserver } from '../pipeline/ingest.ts';
+import { DynamoIngestStore } from '../store/ingest-store.ts';
 import { ExtractiveSummariser } from '../summarise/extractive.ts';
 import { KeyResolvingSummariser } from '../summarise/lazy.ts';
 import type { Summariser } from '../summarise/port.ts';
 import { PROMPT_VERSION } from '../summarise/version.ts';
-import { IngestArticle, type IngestObserver } from './ingest.ts';
-import { S3ObjectSource } from './s3-source.ts';
 
 export interface IngestClients {
   s3: S3Client;
@@ -17,10 +17,7 @@ export interface IngestClients {
 }
 
 /** The summariser named by the configuration; `openai` without a key fails loudly, never falls back. */
-export function createSummariser(
-  config: IngestConfig,
-  clients: Pick<IngestClients, 'loadApiKey'>,
-): Summariser {
+function createSummariser(config: IngestConfig, clients: Pick<IngestClients, 'loadApiKey'>): Summariser {
   const { llm } = config;
   if (llm.provider === 'extractive') return new ExtractiveSummariser();
   // The adapter (the openai SDK, the answer schema, map-reduce) loads with the first summary, not
@@ -62,7 +59,7 @@ export function createIngestArticle(
     {
       ...(observer ? { observer } : {}),
       source: new S3ObjectSource(clients.s3),
-      store: new DynamoSummaryStore({ client: clients.dynamo, tableName: config.tableName }),
+      store: new DynamoIngestStore({ client: clients.dynamo, tableName: config.tableName }),
       summariser: createSummariser(config, clients),
     },
     {

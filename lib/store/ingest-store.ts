@@ -1,0 +1,41 @@
+import type { SummaryRecord } from '../domain/record.ts';
+import type { CompletedWork, IngestStore } from '../pipeline/ports.ts';
+import { DynamoChunkNotes } from './chunk-notes.ts';
+import { DynamoContentLeases } from './content-leases.ts';
+import type { TableDeps } from './dynamo.ts';
+import { DynamoRecordWriter } from './records.ts';
+
+/** The ingest side of the table: record claims and writes, content leases, chunk notes. */
+export class DynamoIngestStore implements IngestStore {
+  readonly #table: TableDeps;
+  readonly #records: DynamoRecordWriter;
+  readonly #leases: DynamoContentLeases;
+
+  constructor(table: TableDeps) {
+    this.#table = { client: table.client, tableName: table.tableName };
+    this.#records = new DynamoRecordWriter(this.#table);
+    this.#leases = new DynamoContentLeases(this.#table);
+  }
+
+  claim: IngestStore['claim'] = (request) => this.#records.claim(request);
+  fail: IngestStore['fail'] = (...args) => this.#records.fail(...args);
+  tombstone: IngestStore['tombstone'] = (...args) => this.#records.tombstone(...args);
+  beginContentWork: IngestStore['beginContentWork'] = (...args) => this.#leases.beginContentWork(...args);
+  savePaidResult: IngestStore['savePaidResult'] = (...args) => this.#leases.savePaidResult(...args);
+  endContentWork: IngestStore['endContentWork'] = (...args) => this.#leases.endContentWork(...args);
+
+  /** The done record, then the content pointer to it, so later uploads of the content copy it. */
+  async complete(id: string, owner: string, work: CompletedWork, now: Date): Promise<SummaryRecord> {
+    const saved = await this.#records.complete(id, owner, work, now);
+    const { provider, name, promptVersion } = work.result.model;
+    await this.#leases.pointTo(
+      { contentHash: work.contentHash, provider, model: name, promptVersion, languages: work.languages },
+      id,
+    );
+    return saved;
+  }
+
+  notesFor(id: string): DynamoChunkNotes {
+    return new DynamoChunkNotes({ ...this.#table, recordId: id });
+  }
+}
