@@ -14,12 +14,14 @@ const SENTENCE_END = /[.!?؟…:؛;۔]["'»”’)\]]*$/u;
 /** List items and bullets start their own line. */
 const LIST_ITEM = /^(?:[-–—•*·▪●◦○■□►➢✓✔]|\(?[\p{N}\p{L}]{1,3}[.)\-–]\s)/u;
 
-/** Widths outside this range are not a newspaper wrap. */
-const MIN_WRAP_WIDTH = 30;
+/** Widths outside this range are not a newspaper wrap (shorter lines are lists, tables or verse). */
+const MIN_WRAP_WIDTH = 45;
 const MAX_WRAP_WIDTH = 140;
 /** A line at least this share of the wrap width was filled by the wrap. */
 const FULL_LINE_SHARE = 0.6;
 const MIN_FULL_LINES = 3;
+/** A line much longer than the wrap width was not wrapped: it is a paragraph of its own. */
+const LONG_LINE_SHARE = 2;
 
 const endsSentence = (line: string): boolean => SENTENCE_END.test(line);
 
@@ -30,7 +32,10 @@ export function wrapWidth(lines: readonly string[]): number | null {
   if (lengths.length < MIN_FULL_LINES + 1) return null;
   // Counting, not sorting: lengths above the range only matter as "too long".
   const counts = new Uint32Array(MAX_WRAP_WIDTH + 2);
-  for (const length of lengths) counts[Math.min(length, MAX_WRAP_WIDTH + 1)] += 1;
+  for (const length of lengths) {
+    const at = Math.min(length, MAX_WRAP_WIDTH + 1);
+    counts[at] = (counts[at] ?? 0) + 1;
+  }
   const rank = Math.ceil(lengths.length * 0.9);
   let seen = 0;
   let width = 0;
@@ -54,7 +59,10 @@ export function wrapWidth(lines: readonly string[]): number | null {
  * The paragraphs of a normalised text (lines trimmed, blank lines between paragraphs), one per
  * entry, with hard wraps re-joined. `keepLine` can veto a join into a line (date or source lines).
  */
-export function reflowParagraphs(normalised: string, keepLine: (line: string) => boolean = () => false): string[] {
+export function reflowParagraphs(
+  normalised: string,
+  keepLine: (line: string) => boolean = () => false,
+): string[] {
   const lines = normalised.split('\n').map((line) => line.trim());
   const width = wrapWidth(lines);
   const out: string[] = [];
@@ -78,6 +86,7 @@ export function reflowParagraphs(normalised: string, keepLine: (line: string) =>
       open.length > 0 &&
       !kept &&
       lastLength >= width * FULL_LINE_SHARE &&
+      lastLength <= width * LONG_LINE_SHARE &&
       !LIST_ITEM.test(line) &&
       !endsSentence(open[open.length - 1] ?? '');
     if (!joins) flush();

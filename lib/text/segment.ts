@@ -69,7 +69,8 @@ interface Lines {
 }
 
 /** Lines that keep their own line in hard-wrapped text: date, source, marker and end lines. */
-const isStructureLine = (text: string): boolean => text.length <= 120 && classify(text).kind.kind !== 'content';
+const isStructureLine = (text: string): boolean =>
+  text.length <= 120 && classify(text).kind.kind !== 'content';
 
 function lazyLines(normalised: string): Lines {
   const texts = reflowParagraphs(normalised, isStructureLine);

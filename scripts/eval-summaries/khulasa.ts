@@ -22,10 +22,26 @@ export interface KhulasaRun {
   ms: number;
 }
 
+/** The article sentences a summary quotes, in order (re-splitting the summary would merge a "…:" line with the next). */
+function quotedSentences(summary: string, article: readonly string[]): string[] {
+  const out: string[] = [];
+  let at = 0;
+  for (const sentence of article) {
+    if (!summary.startsWith(sentence, at)) continue;
+    out.push(sentence);
+    at += sentence.length + 1;
+  }
+  return at >= summary.length ? out : splitSentences(summary);
+}
+
 export async function runKhulasa(bytes: Uint8Array, key: string): Promise<KhulasaRun> {
   const started = performance.now();
   try {
-    const prepared = await prepareArticle(bytes, { maxTextChars: MAX_TEXT_CHARS, contentType: 'text/plain', key });
+    const prepared = await prepareArticle(bytes, {
+      maxTextChars: MAX_TEXT_CHARS,
+      contentType: 'text/plain',
+      key,
+    });
     const result = await summariser.summarise({
       text: prepared.body,
       title: prepared.title,
@@ -41,12 +57,19 @@ export async function runKhulasa(bytes: Uint8Array, key: string): Promise<Khulas
       code: summary === '' ? 'empty_summary' : null,
       title: own?.title ?? '',
       summary,
-      sentences: splitSentences(summary),
+      sentences: quotedSentences(summary, splitSentences(prepared.body)),
       ms: performance.now() - started,
     };
   } catch (e: unknown) {
     if (!(e instanceof ArticleError)) throw e;
-    return { status: 'failed', code: e.code, title: '', summary: '', sentences: [], ms: performance.now() - started };
+    return {
+      status: 'failed',
+      code: e.code,
+      title: '',
+      summary: '',
+      sentences: [],
+      ms: performance.now() - started,
+    };
   }
 }
 
@@ -54,13 +77,15 @@ const TERMINAL = /[.!?؟…]["'»”’)\]]*$/u;
 
 /**
  * Summary sentences that are not whole sentences of the article as a reader sees it (hard wraps
- * joined by the corpus rule, independently of khulasa's own reflow): a sentence that stops where
+ * joined by the corpus rule, list items kept, independently of khulasa's own reflow): a sentence that stops where
  * the article's sentence goes on, or starts inside one.
  */
 export function fragmentsOf(raw: string, sentences: readonly string[]): number {
   const paragraphs = normaliseText(raw)
     .split(/\n\n+/u)
-    .map((p) => p.replace(/(?<![.!?؟…:])\n/gu, ' ').replace(/\s+/gu, ' '));
+    .map((p) =>
+      p.replace(/(?<![.!?؟…:])\n(?!\s*(?:[-–•*]|\p{N}{1,2}[-.)]))/gu, ' ').replace(/[^\S\n]+/gu, ' '),
+    );
   const reading = `\n${paragraphs.join('\n')}\n`;
   let fragments = 0;
   for (const sentence of sentences) {

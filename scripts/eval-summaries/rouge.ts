@@ -4,7 +4,8 @@
  * characters. Per article: the mean over its references; ROUGE-L is one LCS over the whole text.
  */
 
-const DELETE = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
+const DELETE =
+  /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu;
 const TOKEN = /[\p{L}\p{N}_]+/gu;
 
 export function rougeTokens(text: string): string[] {
