@@ -29,6 +29,8 @@ export const EXTRACTIVE_VERSION = 'extractive-2026-11-29.1';
 const MAX_KEY_POINTS = 5;
 const MAX_KEY_POINT_CHARS = 280;
 const MAX_TITLE_CHARS = 200;
+/** Only a text without sentence ends (one huge run-on "sentence") reaches this. */
+const MAX_SUMMARY_CHARS = 4000;
 const MAX_TOPICS = 5;
 
 function clip(text: string, max: number): string {
@@ -97,7 +99,7 @@ export class ExtractiveSummariser implements Summariser {
       const title = request.title?.trim() || titleFromLead(all[0]?.text ?? '');
       result.summaries[language] = {
         title: clip(title, MAX_TITLE_CHARS),
-        summary: chosen.map((s) => s.text).join(' '),
+        summary: clip(chosen.map((s) => s.text).join(' '), MAX_SUMMARY_CHARS),
         keyPoints,
       };
       result.topics = frequentTopics(all);

@@ -37,13 +37,20 @@ export function lightStem(folded: string): string {
   return folded.replace(ARABIC_PREFIX, '').replace(ARABIC_SUFFIX, '');
 }
 
+// Words repeat: each distinct token is folded and stemmed once. Bounded, so a huge text cannot grow it.
+const TERM_CACHE_MAX = 50_000;
+const termCache = new Map<string, string | null>();
+
 /** The term of one token, or null for a function word or a one-letter token. */
 export function termOf(token: string): string | null {
+  const cached = termCache.get(token);
+  if (cached !== undefined) return cached;
   const folded = foldArabic(token.toLowerCase());
-  if (folded.length < 2 || STOP_WORDS.has(folded)) return null;
-  const stem = lightStem(folded);
-  if (stem.length < 2 || STOP_WORDS.has(stem)) return null;
-  return stem;
+  const stem = folded.length < 2 || STOP_WORDS.has(folded) ? '' : lightStem(folded);
+  const term = stem.length < 2 || STOP_WORDS.has(stem) ? null : stem;
+  if (termCache.size >= TERM_CACHE_MAX) termCache.clear();
+  termCache.set(token, term);
+  return term;
 }
 
 export interface Terms {
