@@ -49,7 +49,8 @@ const MAX_ABBREVIATION_CHARS = 8;
 /** Whether the word that ends at `end` (right before a full stop) is an abbreviation. */
 const isAbbreviation = (line: string, end: number): boolean => {
   let start = end;
-  while (start > 0 && end - start <= MAX_ABBREVIATION_CHARS && WORD_PART.test(line[start - 1] ?? '')) start -= 1;
+  while (start > 0 && end - start <= MAX_ABBREVIATION_CHARS && WORD_PART.test(line[start - 1] ?? ''))
+    start -= 1;
   if (end - start > MAX_ABBREVIATION_CHARS) return false;
   const word = line.slice(start, end);
   if (word === '') return false;

@@ -4,7 +4,11 @@
  * never in mid-word and never after a dangling preposition. The summary keeps the whole sentence.
  */
 
+/** A lead this short is the title; a first clause this short is cut as the title. */
 const MAX_TITLE_WORDS = 14;
+const MAX_CLAUSE_WORDS = 18;
+/** Without a clause boundary, the title is cut after this many words. */
+const CUT_TITLE_WORDS = 12;
 const MIN_TITLE_WORDS = 4;
 const MAX_TITLE_CHARS = 200;
 
@@ -80,7 +84,7 @@ export function titleFromLead(sentence: string): string {
   };
   if (words.length <= MAX_TITLE_WORDS) return finish(words);
   // The first clause boundary that leaves a title of a useful length.
-  for (let i = MIN_TITLE_WORDS; i <= MAX_TITLE_WORDS && i < words.length; i += 1) {
+  for (let i = MIN_TITLE_WORDS; i <= MAX_CLAUSE_WORDS && i < words.length; i += 1) {
     const next = words[i] ?? '';
     if (
       CLAUSE_END.test(words[i - 1] ?? '') ||
@@ -90,5 +94,5 @@ export function titleFromLead(sentence: string): string {
       return finish(trimDangling(words.slice(0, i)));
     }
   }
-  return `${finish(trimDangling(words.slice(0, MAX_TITLE_WORDS - 2)))}…`;
+  return `${finish(trimDangling(words.slice(0, CUT_TITLE_WORDS)))}…`;
 }

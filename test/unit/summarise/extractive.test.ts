@@ -82,7 +82,9 @@ describe('ExtractiveSummariser', () => {
     expect(Object.keys(result.summaries)).toEqual(['en']);
     expect(result.flags).toEqual(['missing_language:ar']);
     // Without a headline the title comes from the lead sentence, and the summary still quotes the lead.
-    expect(result.summaries.en?.title).toBe('The city council approved a new budget for public transport on Tuesday');
+    expect(result.summaries.en?.title).toBe(
+      'The city council approved a new budget for public transport on Tuesday',
+    );
     expect(result.summaries.en?.summary.startsWith('The city council approved a new budget')).toBe(true);
     for (const s of splitSentences(result.summaries.en?.summary ?? '')) expect(english).toContain(s);
   });
