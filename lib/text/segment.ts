@@ -93,8 +93,8 @@ const isHeadlineLike = (line: Line): boolean =>
   line.words <= LONG_PARAGRAPH_WORDS && line.text.length <= 250 && !/[.:،,]$/u.test(line.text);
 
 /** Headlines are short and stop without a full stop or comma: a longer first line is the lead. */
-const HEADLINE_MAX_WORDS = 20;
-const HEADLINE_MAX_CHARS = 180;
+const HEADLINE_MAX_WORDS = 24;
+const HEADLINE_MAX_CHARS = 200;
 const isHeadline = (line: Line): boolean =>
   line.words <= HEADLINE_MAX_WORDS && line.text.length <= HEADLINE_MAX_CHARS && !/[.:،,;؛]$/u.test(line.text);
 
