@@ -3,7 +3,7 @@
  *
  * Scores khulasa's offline summary against human extractive summaries (ROUGE-1/2/L F, the corpus's
  * Arabic normalisation, mean over the references, then over the articles; ± is a bootstrap sd),
- * beside lead-N, LexRank and random at the same length in words, in one run. Then a robustness
+ * beside lead-N, LexRank, TextRank and random at the same length in words, in one run. Then a robustness
  * pass: every article of a news folder through the `.txt` upload path, which must end `done` with
  * a title and no sentence fragments. Opt-in: reads corpora outside the repository.
  */
@@ -15,6 +15,7 @@ import {
   leadN,
   lexRank,
   randomN,
+  textRank,
   wordCount,
 } from './eval-summaries/baselines.ts';
 import { fragmentsOf, type KhulasaRun, runKhulasa } from './eval-summaries/khulasa.ts';
@@ -80,6 +81,7 @@ async function evaluateSummaries(): Promise<boolean> {
     khulasa: row('khulasa extractive'),
     lead: row('lead-N, same length'),
     lexrank: row('LexRank, same length'),
+    textrank: row('TextRank, same length'),
     random: row('random, same length'),
     leadRef: row('lead-N @reference length'),
   };
@@ -94,6 +96,7 @@ async function evaluateSummaries(): Promise<boolean> {
       [rows.khulasa, run.summary],
       [rows.lead, leadN(a.sentences, budget)],
       [rows.lexrank, lexRank(a.sentences, budget, idf)],
+      [rows.textrank, textRank(a.sentences, budget)],
       [rows.random, randomN(a.sentences, budget, 1000 + n)],
     ];
     const refBudget = Math.max(1, Math.round(mean(a.refs.map(wordCount))));

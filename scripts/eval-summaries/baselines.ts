@@ -1,7 +1,7 @@
 /**
  * The comparison systems, on the raw article with their own sentence splitter (not khulasa's):
- * lead-N, random (seeded) and LexRank (thresholded tf-idf cosine graph, PageRank d = 0.85), each
- * cut to a word budget.
+ * lead-N, random (seeded), TextRank (shared content tokens over log lengths, PageRank d = 0.85)
+ * and LexRank (thresholded tf-idf cosine graph, PageRank d = 0.85), each cut to a word budget.
  */
 import { rougeTokens, seeded } from './rouge.ts';
 
@@ -82,16 +82,25 @@ export function documentIdf(articles: readonly (readonly string[])[]): (term: st
   return (term) => Math.log(n / (df.get(term) ?? 1)) + 1;
 }
 
-function pageRank(neighbours: readonly number[][], damping = 0.85): number[] {
+/** PageRank over a weighted undirected graph given as neighbour lists (weight 1 when none given). */
+function pageRank(neighbours: readonly number[][], damping = 0.85, weights?: readonly number[][]): number[] {
   const n = neighbours.length;
+  const strength = neighbours.map((edges, i) =>
+    weights ? (weights[i] ?? []).reduce((a, b) => a + b, 0) : edges.length,
+  );
   let rank = new Array<number>(n).fill(1 / n);
   for (let iteration = 0; iteration < 100; iteration += 1) {
     const next = new Array<number>(n).fill((1 - damping) / n);
     let dangling = 0;
     for (let i = 0; i < n; i += 1) {
       const edges = neighbours[i] ?? [];
-      if (edges.length === 0) dangling += rank[i] ?? 0;
-      for (const j of edges) next[j] = (next[j] ?? 0) + (damping * (rank[i] ?? 0)) / edges.length;
+      const total = strength[i] ?? 0;
+      if (edges.length === 0 || total === 0) dangling += rank[i] ?? 0;
+      else
+        edges.forEach((j, k) => {
+          const w = weights ? (weights[i]?.[k] ?? 0) : 1;
+          next[j] = (next[j] ?? 0) + (damping * (rank[i] ?? 0) * w) / total;
+        });
     }
     for (let i = 0; i < n; i += 1) next[i] = (next[i] ?? 0) + (damping * dangling) / n;
     rank = next;
@@ -127,6 +136,30 @@ export function lexRank(sentences: readonly string[], budget: number, idf: (term
     }
   }
   const rank = pageRank(neighbours);
+  const order = sentences.map((_, i) => i).sort((a, b) => (rank[b] ?? 0) - (rank[a] ?? 0) || a - b);
+  return fill(sentences, order, budget);
+}
+
+export function textRank(sentences: readonly string[], budget: number): string {
+  const tokens = sentences.map((s) => contentTokens(s));
+  const sets = tokens.map((t) => new Set(t));
+  const neighbours = sentences.map(() => [] as number[]);
+  const weights = sentences.map(() => [] as number[]);
+  for (let i = 0; i < sentences.length; i += 1) {
+    for (let j = i + 1; j < sentences.length; j += 1) {
+      const a = sets[i] ?? new Set<string>();
+      const b = sets[j] ?? new Set<string>();
+      let shared = 0;
+      for (const t of a) if (b.has(t)) shared += 1;
+      const norm = Math.log((tokens[i]?.length ?? 0) + 1) + Math.log((tokens[j]?.length ?? 0) + 1);
+      if (shared === 0 || norm === 0) continue;
+      neighbours[i]?.push(j);
+      weights[i]?.push(shared / norm);
+      neighbours[j]?.push(i);
+      weights[j]?.push(shared / norm);
+    }
+  }
+  const rank = pageRank(neighbours, 0.85, weights);
   const order = sentences.map((_, i) => i).sort((a, b) => (rank[b] ?? 0) - (rank[a] ?? 0) || a - b);
   return fill(sentences, order, budget);
 }
