@@ -20,6 +20,11 @@ const MAX_WRAP_WIDTH = 140;
 /** A line at least this share of the wrap width was filled by the wrap. */
 const FULL_LINE_SHARE = 0.6;
 const MIN_FULL_LINES = 3;
+/** Wrapped lines stop within this band around the wrap width (words are not cut). */
+const BAND_LOW = 0.75;
+const BAND_HIGH = 1.15;
+/** Share of the lines that stop in mid-sentence which must stop at the wrap width. */
+const OPEN_AT_WIDTH_SHARE = 0.7;
 /** A line much longer than the wrap width was not wrapped: it is a paragraph of its own. */
 const LONG_LINE_SHARE = 2;
 
@@ -46,12 +51,27 @@ export function wrapWidth(lines: readonly string[]): number | null {
   if (width < MIN_WRAP_WIDTH || width > MAX_WRAP_WIDTH) return null;
   let full = 0;
   let fullOpen = 0;
+  // Lines that stop in mid-sentence, and those of them that stop right at the wrap width: a wrap
+  // fills lines to nearly the same length, while unwrapped paragraphs without a final full stop
+  // (common in Arabic) have every length.
+  let open = 0;
+  let openAtWidth = 0;
   for (const line of lines) {
-    if (line.length < width * FULL_LINE_SHARE || line.length > width * 1.15) continue;
+    if (line.length < MIN_WRAP_WIDTH / 2) continue;
+    const ends = endsSentence(line);
+    const atWidth = line.length >= width * BAND_LOW && line.length <= width * BAND_HIGH;
+    if (!ends) open += 1;
+    if (!ends && atWidth) openAtWidth += 1;
+    if (line.length < width * FULL_LINE_SHARE || line.length > width * BAND_HIGH) continue;
     full += 1;
-    if (!endsSentence(line)) fullOpen += 1;
+    if (!ends) fullOpen += 1;
   }
-  const wrapped = full >= MIN_FULL_LINES && full >= lengths.length * 0.4 && fullOpen * 2 >= full;
+  const wrapped =
+    full >= MIN_FULL_LINES &&
+    full >= lengths.length * 0.4 &&
+    fullOpen * 2 >= full &&
+    openAtWidth >= MIN_FULL_LINES &&
+    openAtWidth >= open * OPEN_AT_WIDTH_SHARE;
   return wrapped ? width : null;
 }
 

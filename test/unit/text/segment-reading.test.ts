@@ -88,6 +88,19 @@ describe('reading hard-wrapped plain text', () => {
     expect(reflowParagraphs(lines.join('\n'))).toEqual(lines);
   });
 
+  it('leaves paragraphs of every length that end without a full stop on their own lines', () => {
+    const lines = [
+      'أعلنت البلدية افتتاح حديقة عامة جديدة في وسط المدينة بعد عامين من الأعمال',
+      'وقال رئيس البلدية إن الحديقة تضم ممرات للمشاة وملاعب للأطفال',
+      'وأوضح أن المشروع شمل زراعة أكثر من ألف شجرة من الأنواع المحلية التي تتحمل الحر والجفاف في الصيف الطويل',
+      'وتفتح الحديقة أبوابها من الصباح حتى المساء',
+      'وأشار إلى أن البلدية تخطط لإنشاء حدائق مماثلة في الأحياء الشمالية والجنوبية خلال الأعوام المقبلة',
+      'ورحب سكان الحي بالمشروع الذي طال انتظاره',
+    ];
+
+    expect(reflowParagraphs(lines.join('\n'))).toEqual(lines);
+  });
+
   it('does not join the short lines of a list or a verse', () => {
     const lines = [
       'المهام الرئيسية:',
