@@ -81,6 +81,17 @@ function quotedSentences(summary: string, sentences: readonly string[]): string[
 }
 
 describe('text stages on arbitrary input', () => {
+  it('normalises into tidy lines, idempotently', () => {
+    fc.assert(
+      fc.property(input, (raw) => {
+        const text = normaliseText(raw);
+        expect(text).not.toMatch(/\r|\n{3}|^[ \n]|[ \n]$| \n|\n | {2}/u);
+        expect(normaliseText(text)).toBe(text);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('splits sentences that are trimmed, non-empty substrings covering every character in order', () => {
     fc.assert(
       fc.property(input, (raw) => {
