@@ -7,6 +7,7 @@
  * follow-ups run only when the scan saw their trigger: Persian-letter folding (Arabic documents)
  * and a second NFC when an edit may have put combining marks next to each other.
  */
+import { FOLDABLE_LETTER, foldPersianLetters } from './fold-persian.ts';
 import { arabicScriptEvidence, arabicScriptLanguage } from './language.ts';
 
 /** Copied as is; includes the ordinary space and LF, tidied afterwards by native replaces. */
@@ -107,39 +108,6 @@ function basePresentation(c: number): string {
   return base;
 }
 
-// Joiner runs and the Persian letters an Arabic document spells the Arabic way. No lookbehind in
-// the pattern: a leading lookbehind makes the engine try it at every position of a 5 MB text.
-const ARABIC_FOLD = /[\u200C\u200D]+|[\u06A9\u06C1\u06BE\u06CC]/g;
-const FOLDABLE_LETTER = /[\u06A9\u06C1\u06BE\u06CC]/;
-const FOLLOWED_BY_ARABIC_LETTER = /^\p{M}*(?=\p{L})\p{Script=Arabic}/u;
-const PRECEDED_BY_ARABIC_LETTER = /(?=\p{L})\p{Script=Arabic}\p{M}*$/u;
-
-function foldPersianLetters(text: string): string {
-  const folded = text.replace(ARABIC_FOLD, (match: string, offset: number) => {
-    switch (match) {
-      case '\u06A9':
-        return '\u0643'; // ک → ك
-      case '\u06C1':
-      case '\u06BE':
-        return '\u0647'; // ہ ھ → ه
-      case '\u06CC': {
-        // ی → ي inside a word, ى (alef maksura) at its end.
-        const after = text.slice(offset + 1, offset + 8);
-        return FOLLOWED_BY_ARABIC_LETTER.test(after) ? '\u064A' : '\u0649';
-      }
-      default: {
-        // A ZWNJ/ZWJ run goes only between two Arabic letters (it breaks their joining).
-        const before = text.slice(Math.max(0, offset - 8), offset);
-        const after = text.slice(offset + match.length, offset + match.length + 1);
-        const between = PRECEDED_BY_ARABIC_LETTER.test(before) && FOLLOWED_BY_ARABIC_LETTER.test(after);
-        return between ? '' : match;
-      }
-    }
-  });
-  // ي/ه followed by a combining hamza or madda compose under NFC (ي + ٔ → ئ).
-  return /[\u0653-\u0655]/u.test(folded) ? folded.normalize('NFC') : folded;
-}
-
 export interface NormaliseOptions {
   /**
    * Whether this is an Arabic (not Persian or Urdu) document, which enables the Persian-letter
@@ -150,15 +118,26 @@ export interface NormaliseOptions {
 
 const nextIsMark = (s: string, i: number): boolean => i < s.length && isMarkUnit(s.charCodeAt(i));
 
-/** The next character that survives the scan (skipping removed ones), as its base letter. */
-function nextVisible(s: string, from: number): number {
-  for (let j = from; j < s.length; j += 1) {
+/**
+ * The next character that survives the scan (skipping removed ones), as its base letter. `memo`
+ * keeps the last answer: every start inside the same removable run has it, so runs of tatweel
+ * and invisible controls are scanned once, not once per tatweel.
+ */
+function nextVisible(s: string, from: number, memo: { from: number; at: number; code: number }): number {
+  if (from >= memo.from && from <= memo.at) return memo.code;
+  let j = from;
+  let code = 0;
+  for (; j < s.length; j += 1) {
     const c = s.charCodeAt(j);
     const cls = CLASS[c];
     if (cls === REMOVE || cls === TATWEEL) continue;
-    return cls === PRESENTATION ? basePresentation(c).charCodeAt(0) : c;
+    code = cls === PRESENTATION ? basePresentation(c).charCodeAt(0) : c;
+    break;
   }
-  return 0;
+  memo.from = from;
+  memo.at = j;
+  memo.code = code;
+  return code;
 }
 
 /**
@@ -171,6 +150,15 @@ function nextSpecial(s: string, from: number, table: Uint8Array): number {
     if (table[s.charCodeAt(i)] !== 0) return i;
   }
   return n;
+}
+
+/** The last code unit written so far; only the last two pieces can be empty-then-not, so this is O(1). */
+function lastOutput(out: readonly string[]): number {
+  for (let k = out.length - 1; k >= 0; k -= 1) {
+    const piece = out[k] ?? '';
+    if (piece !== '') return piece.charCodeAt(piece.length - 1);
+  }
+  return 0;
 }
 
 /** Character-level edits: one scan; clean runs are copied as slices, and a clean text is returned as is. */
@@ -186,6 +174,7 @@ function editCharacters(s: string): {
   let renormalise = false;
   let foldable = false;
   let joiners = false;
+  const memo = { from: -1, at: -1, code: 0 };
   for (let i = nextSpecial(s, 0, CLASS); i < n; i = nextSpecial(s, i + 1, CLASS)) {
     const c = s.charCodeAt(i);
     switch (CLASS[c]) {
@@ -201,7 +190,7 @@ function editCharacters(s: string): {
         break;
       case CR:
         // CRLF: drop the CR and let the LF start the next run.
-        out.push(s.slice(runStart, i));
+        if (i > runStart) out.push(s.slice(runStart, i));
         runStart = s.charCodeAt(i + 1) === 0x0a ? i + 1 : i;
         if (runStart === i) {
           out.push('\n');
@@ -217,7 +206,8 @@ function editCharacters(s: string): {
         runStart = i + 1;
         break;
       case REMOVE:
-        out.push(s.slice(runStart, i));
+        // Only non-empty pieces: the tatweel rule reads the output's last character from them.
+        if (i > runStart) out.push(s.slice(runStart, i));
         runStart = i + 1;
         if (nextIsMark(s, i + 1)) renormalise = true;
         break;
@@ -225,19 +215,11 @@ function editCharacters(s: string): {
         let end = i + 1;
         while (s.charCodeAt(end) === 0x0640) end += 1;
         // The rule looks at the output neighbours, so that a second pass decides the same way.
-        let previous = 0;
-        if (i > runStart) previous = s.charCodeAt(i - 1);
-        else {
-          for (let k = out.length - 1; k >= 0 && previous === 0; k -= 1) {
-            const piece = out[k] ?? '';
-            if (piece !== '') previous = piece.charCodeAt(piece.length - 1);
-          }
-        }
-        const before = arabicKind(previous);
-        const after = arabicKind(nextVisible(s, end));
+        const before = arabicKind(i > runStart ? s.charCodeAt(i - 1) : lastOutput(out));
+        const after = arabicKind(nextVisible(s, end, memo));
         // Only a stretch inside a word goes; "هـ" (hijri) and "6 ـ 4 ـ 1959" keep theirs.
         if (before !== 0 && after === LETTER_KIND) {
-          out.push(s.slice(runStart, i));
+          if (i > runStart) out.push(s.slice(runStart, i));
           runStart = end;
         }
         i = end - 1;

@@ -11,6 +11,7 @@
 import { dateLineDate } from './dates.ts';
 import { arabicScriptEvidence, arabicScriptLanguage, scriptRatio } from './language.ts';
 import { classifyLine, type LineKind } from './markers.ts';
+import { reflowParagraphs } from './reflow.ts';
 import { keyOfNormalised } from './search-key.ts';
 
 export interface SegmentedArticle {
@@ -67,12 +68,12 @@ interface Lines {
   at(index: number): Line | undefined;
 }
 
+/** Lines that keep their own line in hard-wrapped text: date, source, marker and end lines. */
+const isStructureLine = (text: string): boolean =>
+  text.length <= 120 && classify(text).kind.kind !== 'content';
+
 function lazyLines(normalised: string): Lines {
-  const texts: string[] = [];
-  for (const raw of normalised.split('\n')) {
-    const text = raw.trim();
-    if (text !== '') texts.push(text);
-  }
+  const texts = reflowParagraphs(normalised, isStructureLine);
   const cache: (Line | undefined)[] = new Array(texts.length);
   return {
     length: texts.length,
@@ -90,6 +91,12 @@ function lazyLines(normalised: string): Lines {
 
 const isHeadlineLike = (line: Line): boolean =>
   line.words <= LONG_PARAGRAPH_WORDS && line.text.length <= 250 && !/[.:،,]$/u.test(line.text);
+
+/** Headlines are short and stop without a full stop or comma: a longer first line is the lead. */
+const HEADLINE_MAX_WORDS = 24;
+const HEADLINE_MAX_CHARS = 200;
+const isHeadline = (line: Line): boolean =>
+  line.words <= HEADLINE_MAX_WORDS && line.text.length <= HEADLINE_MAX_CHARS && !/[.:،,;؛]$/u.test(line.text);
 
 /**
  * The related items of a marker at `index`: the marker's own text after it, else the next line,
@@ -220,7 +227,7 @@ export function segmentArticle(normalised: string, hints: SegmentHints = {}): Se
         if (!sawContent) {
           sawContent = true;
           if (hintTitleKey !== null && keyOfNormalised(line.text) === hintTitleKey) break;
-          if (title === null && line.words <= 40 && line.text.length <= 300) {
+          if (title === null && isHeadline(line)) {
             title = line.text;
             break;
           }

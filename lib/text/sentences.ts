@@ -10,8 +10,6 @@
 
 const TERMINATORS = /[.!?؟۔؝…]+/gu;
 const CLOSERS = /^[\p{Pe}\p{Pf}"'»”’]+/u;
-// The letters of the word right before a full stop; marks and tatweel belong to the word (`هـ.`).
-const WORD_BEFORE = /[\p{L}\p{M}\u0640]+$/u;
 const LETTER = /\p{L}/gu;
 const ARABIC_LETTER = /\p{Script=Arabic}/u;
 const SPACE = /\s/u;
@@ -44,9 +42,18 @@ const ABBREVIATIONS = new Set([
   'approx',
 ]);
 
-const isAbbreviation = (before: string): boolean => {
-  const word = WORD_BEFORE.exec(before)?.[0];
-  if (word === undefined) return false;
+const WORD_PART = /[\p{L}\p{M}\u0640]/u;
+/** Longer words are never abbreviations; the backward scan stops here, so it stays linear. */
+const MAX_ABBREVIATION_CHARS = 8;
+
+/** Whether the word that ends at `end` (right before a full stop) is an abbreviation. */
+const isAbbreviation = (line: string, end: number): boolean => {
+  let start = end;
+  while (start > 0 && end - start <= MAX_ABBREVIATION_CHARS && WORD_PART.test(line[start - 1] ?? ''))
+    start -= 1;
+  if (end - start > MAX_ABBREVIATION_CHARS) return false;
+  const word = line.slice(start, end);
+  if (word === '') return false;
   if ((word.match(LETTER) ?? []).length === 1) return true;
   return ABBREVIATIONS.has(word);
 };
@@ -60,7 +67,7 @@ function splitLine(line: string, out: string[]): void {
     const next = line[end];
     const boundary = next === undefined || SPACE.test(next) || ARABIC_LETTER.test(next);
     if (!boundary) continue;
-    if (m[0] === '.' && isAbbreviation(line.slice(start, m.index))) continue;
+    if (m[0] === '.' && isAbbreviation(line, m.index)) continue;
     const sentence = line.slice(start, end).trim();
     if (sentence !== '') out.push(sentence);
     start = end;
