@@ -14,7 +14,10 @@ export interface ProgressStream {
 export interface Progress {
   /** One item finished: `bytes` adds to the byte count, `line` is what plain output prints. */
   item(line: string, bytes?: number): void;
-  /** What is in hand now (e.g. `big.txt processing 12s`), shown after the bar; TTY only. */
+  /**
+   * What is in hand now (e.g. `big.txt processing 12s`), shown after the bar until the next
+   * `item` or `current`; TTY only.
+   */
   current(text: string): void;
   /** A live status line in place of the bar (TTY only); plain output ignores it. */
   status(text: string): void;
@@ -65,6 +68,7 @@ export function createProgress(
     item(line, size = 0) {
       items += 1;
       bytes += size;
+      inHand = '';
       if (!tty) {
         stream.write(`${line}\n`);
         return;
