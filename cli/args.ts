@@ -60,6 +60,7 @@ const COMMAND_OPTIONS: Record<Exclude<Command['name'], 'version'>, Options> = {
 const COMMANDS = Object.keys(COMMAND_OPTIONS);
 
 export const USAGE = `Usage: khulasa <command> [options]
+       (from the repository: npm run khulasa -- <command> [options])
 
 Commands:
   help                         this text (also --help, -h); --version (-v) prints the version

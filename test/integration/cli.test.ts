@@ -153,9 +153,11 @@ describe('khulasa CLI against the local stack', () => {
     const served = await (await fetch(`${stack.apiUrl}/summaries/${ar.id}/text`)).text();
 
     const result = await cli(['text', AR_KEY]);
+    const byId = await cli(['text', ar.id]);
 
     expect(result.code).toBe(0);
     expect(result.stdout.trimEnd()).toBe(served.trimEnd());
+    expect(byId.stdout).toBe(result.stdout);
     expect(result.stdout).toContain('مكتبة عامة جديدة');
   });
 
