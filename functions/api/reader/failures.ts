@@ -63,7 +63,7 @@ export const FAILURE_HELP: Readonly<Record<string, FailureHelp>> = {
   },
   llm_refused: {
     what: 'The LLM refused to summarise this article.',
-    todo: 'Read the full text yourself, or re-run it with another model:',
+    todo: 'Re-run it, with another model if it refuses again:',
     run: 'reprocess',
   },
   llm_truncated: {
