@@ -90,4 +90,18 @@ describe('upload progress', () => {
       'summaries [------------------------] 0/3  now: incoming/big.txt processing 4s',
     );
   });
+
+  it('drops the item in hand from the bar once an item finishes', () => {
+    const chunks: string[] = [];
+    const progress = createProgress(
+      { isTTY: true, columns: 160, write: (c: string) => chunks.push(c) > 0 },
+      { items: 1, label: 'upload' },
+      () => 0,
+    );
+
+    progress.current('incoming/big.txt (53 kB) uploading');
+    progress.item('uploaded incoming/big.txt');
+
+    expect(chunks.at(-1)).toBe('upload [########################] 1/1');
+  });
 });
