@@ -18,6 +18,7 @@ interface GlobalOptions {
 
 type Command =
   | { name: 'help' }
+  | { name: 'version' }
   | { name: 'upload'; paths: string[]; prefix: string; wait: boolean; timeoutSeconds: number }
   | { name: 'list'; status: Status | null; limit: number }
   | { name: 'show'; ref: string; bidiIsolate: boolean }
@@ -39,9 +40,11 @@ const GLOBAL_OPTIONS: Options = {
   region: { type: 'string' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 };
 
-const COMMAND_OPTIONS: Record<Exclude<Command['name'], 'help'>, Options> = {
+const COMMAND_OPTIONS: Record<Exclude<Command['name'], 'version'>, Options> = {
+  help: {},
   upload: {
     prefix: { type: 'string' },
     wait: { type: 'boolean', default: true },
@@ -57,8 +60,10 @@ const COMMAND_OPTIONS: Record<Exclude<Command['name'], 'help'>, Options> = {
 const COMMANDS = Object.keys(COMMAND_OPTIONS);
 
 export const USAGE = `Usage: khulasa <command> [options]
+       (from the repository: npm run khulasa -- <command> [options])
 
 Commands:
+  help                         this text (also --help, -h); --version (-v) prints the version
   upload <files or folders…>   upload articles, wait for their summaries, print a table
          [--prefix incoming/] [--no-wait] [--timeout 300]
   list [--status done|failed|processing|deleted] [--limit 20]
@@ -104,7 +109,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const first = strict(argv, all);
   const name = first.positionals[0];
   if (name !== undefined && !COMMANDS.includes(name))
-    throw new UsageError(`unknown command "${name}" (try khulasa --help)`);
+    throw new UsageError(`unknown command "${name}" (try khulasa help)`);
 
   const commandOptions = name ? (COMMAND_OPTIONS[name as keyof typeof COMMAND_OPTIONS] ?? {}) : {};
   // Second pass: only the global options and this command's own are accepted.
@@ -118,7 +123,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     region: str(values.region) ?? null,
     debug: values.debug === true,
   };
-  if (values.help === true || name === undefined) return { global, command: { name: 'help' } };
+  if (values.version === true) return { global, command: { name: 'version' } };
+  if (values.help === true || name === undefined || name === 'help')
+    return { global, command: { name: 'help' } };
 
   const noMoreThan = (n: number, what: string) => {
     if (args.length > n) throw new UsageError(`${name} takes ${what}; unexpected "${args[n]}"`);

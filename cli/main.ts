@@ -1,7 +1,16 @@
+import { readFile } from 'node:fs/promises';
 import { type Invocation, parseCommandLine, USAGE } from './args.ts';
 import { CliError } from './errors.ts';
 import { type Output, processOutput } from './output.ts';
 import type { Target } from './target.ts';
+
+/** The version in package.json, read when asked (the CLI runs from the repository, unbuilt). */
+async function version(): Promise<string> {
+  const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof manifest.version === 'string' ? manifest.version : 'unknown';
+}
 
 async function openTarget(invocation: Invocation, env: NodeJS.ProcessEnv): Promise<Target> {
   const { stack, outputs, token, region } = invocation.global;
@@ -14,6 +23,10 @@ async function run(invocation: Invocation, env: NodeJS.ProcessEnv, out: Output):
   const { command } = invocation;
   if (command.name === 'help') {
     out.print(USAGE.trimEnd());
+    return 0;
+  }
+  if (command.name === 'version') {
+    out.print(`khulasa ${await version()}`);
     return 0;
   }
   const target = await openTarget(invocation, env);

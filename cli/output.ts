@@ -12,7 +12,8 @@ export interface Output {
 export function processOutput(): Output {
   return {
     err: process.stderr,
-    columns: process.stdout.isTTY ? (process.stdout.columns ?? 80) : null,
+    // A pseudo-terminal may report 0 columns: assume the classic 80 then.
+    columns: process.stdout.isTTY ? process.stdout.columns || 80 : null,
     print: (text) => void process.stdout.write(`${text}\n`),
     info: (text) => void process.stderr.write(`${text}\n`),
   };

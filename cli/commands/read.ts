@@ -4,24 +4,32 @@ import { ApiError, CliError } from '../errors.ts';
 import type { Output } from '../output.ts';
 import { resolveRecordId } from '../resolve.ts';
 import type { Target } from '../target.ts';
-import { isolateRtl, padEnd, table, wrap } from '../terminal.ts';
+import { isolateRtl, neutraliseBidi, padEnd, table, wrap } from '../terminal.ts';
+
+/** The title a person would recognise: the article's, else a summary's (a failed record may have neither). */
+const titleOf = (r: SummaryRecord): string =>
+  r.article?.title || r.summaries.en?.title || Object.values(r.summaries)[0]?.title || '';
 
 export async function list(target: Target, command: { status: Status | null; limit: number }, out: Output) {
-  const rows: string[][] = [];
-  for await (const r of target.api.listAll(command.limit, command.status)) {
-    rows.push([
-      r.createdAt.slice(0, 19).replace('T', ' '),
-      r.status,
-      r.source.key,
-      r.article?.title ?? '',
-      r.id,
-    ]);
-  }
-  if (rows.length === 0) {
+  const records: SummaryRecord[] = [];
+  for await (const r of target.api.listAll(command.limit, command.status)) records.push(r);
+  if (records.length === 0) {
     out.info(`no summaries${command.status ? ` with status ${command.status}` : ''} in ${target.label}`);
     return 0;
   }
-  out.print(table(['created (UTC)', 'status', 'key', 'title', 'id'], rows));
+  // The error column only when a record has one: `khulasa show` gives its message.
+  const withError = records.some((r) => r.error !== null);
+  const header = ['created (UTC)', 'status', 'key', 'title', ...(withError ? ['error'] : []), 'id'];
+  const rows = records.map((r) => [
+    r.createdAt.slice(0, 19).replace('T', ' '),
+    r.status,
+    r.source.key,
+    titleOf(r),
+    ...(withError ? [r.error?.code ?? ''] : []),
+    r.id,
+  ]);
+  // On a narrow terminal the title gives way first, then the key; ids and codes stay whole.
+  out.print(table(header, rows, { columns: out.columns, shrink: [3, 2] }));
   return 0;
 }
 
@@ -59,7 +67,7 @@ function languageBlock(lang: string, record: SummaryRecord, width: number, isola
   if (!s) return [];
   const rtl = RTL_LANGUAGES.has(lang);
   const lines = [`[${lang}] ${s.title}`, s.summary, ...s.keyPoints.map((p) => `• ${p}`)].flatMap((l) =>
-    wrap(l, width),
+    wrap(neutraliseBidi(l), width),
   );
   // Printed in logical order: a terminal with bidi support shows Arabic right-to-left itself.
   return rtl && isolate ? lines.map(isolateRtl) : lines;
@@ -78,7 +86,7 @@ export async function show(target: Target, command: { ref: string; bidiIsolate: 
     ['flags', r.quality.flags.join(', ')],
     ['error', r.error ? `${r.error.code}: ${r.error.message}` : ''],
   ].filter(([, v]) => v);
-  out.print(table(['', ''], meta, 200).split('\n').slice(1).join('\n'));
+  out.print(table(['', ''], meta).split('\n').slice(1).join('\n'));
 
   const langs = Object.keys(r.summaries);
   const width = out.columns ?? 80;

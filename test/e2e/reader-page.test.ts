@@ -8,12 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READER_CSP } from '../../functions/api/reader/assets.ts';
 import { recordId } from '../../lib/store/id.ts';
 import type { SummaryRecord } from '../../lib/store/record.ts';
-import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
+import {
+  articleOf,
+  defaultSummary,
+  isNotesRequest,
+  type OpenAiTestServer,
+  startOpenAiTestServer,
+} from '../support/openai-server.ts';
 import { pollJson, type StackProcess, startStackProcess } from '../support/stack-process.ts';
 
 /** Debian's Chromium, installed by .ci/run; this test fails (never skips) without it. */
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = join(import.meta.dirname, '../artifacts/reader.png');
+/** Screenshots are kept as artefacts of the run (test/artifacts/ is git-ignored). */
+const SCREENSHOTS = join(import.meta.dirname, '../artifacts/reader');
+const RLO = '\u202E';
+const PDF = '\u202C';
 const SCRIPT_TITLE = 'Council approves new night bus routes <script>alert(1)</script>';
 /** Would set a window flag if any summary text ever reached an HTML parser. */
 const IMG_ATTACK = '<img src="x" onerror="window.__khulasaPwned = 1">';
@@ -52,7 +61,50 @@ const ARTICLES = {
       'Source: Riverside Daily',
     ].join('\n'),
   },
+  bidi: {
+    key: 'reader/lighthouse.txt',
+    body: [
+      'Harbour lighthouse gets a new lamp',
+      'Port City, 6 March 2025',
+      'Ships reach the harbour before the new lighthouse opens every night.',
+      'The lamp can be seen from the far side of the bay, the keeper said.',
+      'Source: Port City Herald',
+    ].join('\n'),
+  },
+  refused: {
+    key: 'reader/refused-report.txt',
+    body: [
+      'Report the model declines to summarise',
+      'Riverside, 7 March 2025',
+      'This report is written so that the test model refuses to summarise it.',
+      'The reader page must then say what happened and what to do about it.',
+      'Source: Riverside Daily',
+    ].join('\n'),
+  },
 } as const;
+
+/** The English summary the LLM gives the lighthouse article: an override wraps part of a sentence. */
+const BIDI_SUMMARY = `Ships reach the harbour ${RLO}before the new lighthouse opens${PDF} every night.`;
+const BIDI_SHOWN = 'Ships reach the harbour before the new lighthouse opens every night.';
+
+/** The test LLM: refuses the refused article, slips bidi controls into the lighthouse summary. */
+function llmBehaviour(request: Parameters<typeof articleOf>[0]) {
+  const article = articleOf(request);
+  if (article.includes('test model refuses'))
+    return { type: 'refusal' as const, refusal: 'I cannot help with that.' };
+  if (article.includes('lighthouse') && !isNotesRequest(request)) {
+    const answer = defaultSummary(request) as {
+      summaries: Record<string, { title: string; summary: string }>;
+    };
+    const en = answer.summaries.en;
+    if (en) {
+      en.title = `${RLO}Lighthouse${PDF} lamp`;
+      en.summary = BIDI_SUMMARY;
+    }
+    return { type: 'json' as const, content: answer };
+  }
+  return { type: 'summary' as const };
+}
 
 type PageWindow = { getComputedStyle(element: unknown): { direction: string; fontFamily: string } };
 
@@ -77,6 +129,8 @@ describe('reader page in Chromium against the local stack', () => {
     ar: recordId('articles', ARTICLES.ar.key),
     en: recordId('articles', ARTICLES.en.key),
     script: recordId('articles', ARTICLES.script.key),
+    bidi: recordId('articles', ARTICLES.bidi.key),
+    refused: recordId('articles', ARTICLES.refused.key),
   };
 
   beforeAll(async () => {
@@ -88,7 +142,10 @@ describe('reader page in Chromium against the local stack', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'khulasa-reader-'));
     profileDir = await mkdtemp(join(tmpdir(), 'khulasa-chromium-'));
     // The OpenAI-compatible test server gives every record both languages, so both blocks show.
-    llm = await startOpenAiTestServer({ apiKey: 'sk-khulasa-reader' });
+    llm = await startOpenAiTestServer({
+      apiKey: 'sk-khulasa-reader',
+      defaultBehaviour: { type: 'custom', respond: (r) => llmBehaviour(r.body) },
+    });
     stack = await startStackProcess({
       KHULASA_DATA_DIR: dataDir,
       KHULASA_SAMPLES: 'false',
@@ -105,14 +162,14 @@ describe('reader page in Chromium against the local stack', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: 'AKIAREADER', secretAccessKey: 'reader-secret' },
     });
-    // Oldest first, so the page (newest first) shows the script article, then English, then Arabic.
-    for (const a of [ARTICLES.ar, ARTICLES.en, ARTICLES.script]) {
+    // Oldest first: the page (newest first) shows refused, bidi, script, English, then Arabic.
+    for (const a of [ARTICLES.ar, ARTICLES.en, ARTICLES.script, ARTICLES.bidi, ARTICLES.refused]) {
       await s3.send(
         new PutObjectCommand({ Bucket: 'articles', Key: a.key, Body: a.body, ContentType: 'text/plain' }),
       );
       await pollJson<SummaryRecord>(
         `${stack.apiUrl}/summaries/${recordId('articles', a.key)}`,
-        (r, status) => status === 200 && r.status === 'done',
+        (r, status) => status === 200 && r.status !== 'processing',
       );
     }
     s3.destroy();
@@ -121,7 +178,7 @@ describe('reader page in Chromium against the local stack', () => {
       executablePath: CHROMIUM,
       headless: true,
       args: LAUNCH_ARGS,
-      viewport: { width: 1280, height: 900 },
+      viewport: { width: 1400, height: 1000 },
       locale: 'en-GB',
     });
   }, 180_000);
@@ -146,7 +203,7 @@ describe('reader page in Chromium against the local stack', () => {
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`console: ${m.text()}`);
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
     const response = await page.goto(`${stack.apiUrl}${path}`);
     return { page, response, requests, dialogs, problems };
@@ -165,25 +222,63 @@ describe('reader page in Chromium against the local stack', () => {
     return b;
   };
 
-  it('shows the uploaded articles with Arabic right-to-left beside English, escaped, with no outside request', async () => {
+  const screenshot = async (page: Page, name: string) => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    const path = join(SCREENSHOTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    expect(existsSync(path)).toBe(true);
+  };
+
+  /**
+   * Where `word` (its first occurrence in `selector`'s text) is drawn: its box, and the left edges
+   * of its first and last characters (a reversed word has its first character on the right).
+   */
+  const wordBox = (page: Page, selector: string, word: string) =>
+    page.evaluate(
+      `(() => {
+        const root = document.querySelector(${JSON.stringify(selector)});
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        const rect = (node, from, to) => {
+          const range = document.createRange();
+          range.setStart(node, from);
+          range.setEnd(node, to);
+          return range.getBoundingClientRect();
+        };
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const at = node.data.indexOf(${JSON.stringify(word)});
+          if (at < 0) continue;
+          const r = rect(node, at, at + ${word.length});
+          return {
+            x: r.x,
+            y: r.y,
+            width: r.width,
+            firstX: rect(node, at, at + 1).x,
+            lastX: rect(node, at + ${word.length} - 1, at + ${word.length}).x,
+          };
+        }
+        return null;
+      })()`,
+    ) as Promise<{ x: number; y: number; width: number; firstX: number; lastX: number } | null>;
+
+  it('shows the uploaded articles across a wide window, Arabic right-to-left beside English, escaped, with no outside request', async () => {
     // Precondition: the pipeline kept the markup in the title as text.
     const scriptRecord = await pollJson<SummaryRecord>(`${stack.apiUrl}/summaries/${ids.script}`, () => true);
     expect(scriptRecord.article?.title).toContain('<script>alert(1)</script>');
 
-    const { page, response, requests, dialogs, problems } = await openPage('/?limit=2');
+    const { page, response, requests, dialogs, problems } = await openPage('/?limit=3');
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-type']).toBe('text/html; charset=utf-8');
     expect(response?.headers()['content-security-policy']).toBe(READER_CSP);
     await page.waitForSelector('html[data-loaded="true"]');
 
-    // Paging with the API's cursor: two records, then "Older" brings the third and disappears.
-    await expect.poll(() => page.locator('li.record').count()).toBe(2);
-    await page.getByRole('button', { name: 'Older' }).click();
+    // Paging with the API's cursor: three records, then "Older" brings the rest and disappears.
     await expect.poll(() => page.locator('li.record').count()).toBe(3);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(() => page.locator('li.record').count()).toBe(5);
     expect(await page.getByRole('button', { name: 'Older' }).isHidden()).toBe(true);
     expect(
       await page.locator('li.record').evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))),
-    ).toEqual([ids.script, ids.en, ids.ar]);
+    ).toEqual([ids.refused, ids.bidi, ids.script, ids.en, ids.ar]);
 
     for (const id of [ids.ar, ids.en]) {
       const ar = `li.record[data-id="${id}"] section.summary[lang="ar"]`;
@@ -201,15 +296,20 @@ describe('reader page in Chromium against the local stack', () => {
       expect(a.x).toBeGreaterThan(e.x + e.width - 1);
     }
 
+    // The cards use the window: two side by side, the second reaching the right margin.
+    const [first, second] = [
+      await box(page, `li.record[data-id="${ids.refused}"]`),
+      await box(page, `li.record[data-id="${ids.bidi}"]`),
+    ];
+    expect(Math.abs(first.y - second.y)).toBeLessThan(2);
+    expect(second.x + second.width).toBeGreaterThan(1400 - 40);
+
     const arItem = page.locator(`li.record[data-id="${ids.ar}"]`);
     expect(await arItem.locator('.record-title').textContent()).toBe(
       'وزارة الصحة تطلق حملة وطنية لتطعيم طلاب المدارس',
     );
     expect(await arItem.locator('.badge').textContent()).toBe('done');
-    expect(await arItem.locator('a.text-link').getAttribute('href')).toBe(`summaries/${ids.ar}/text`);
-    const text = await fetch(`${stack.apiUrl}/summaries/${ids.ar}/text`);
-    expect(text.status).toBe(200);
-    expect(await text.text()).toContain('حملة وطنية');
+    expect(await arItem.locator('a.text-link').getAttribute('href')).toBe(`?text=${ids.ar}`);
 
     // The markup in the title is shown as text: no element, no dialog.
     const scriptTitle = page.locator(`li.record[data-id="${ids.script}"] .record-title`);
@@ -223,13 +323,150 @@ describe('reader page in Chromium against the local stack', () => {
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);
 
+    // The icon is inline and allowed by the CSP: no request for /favicon.ico, and it loads.
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(
+      /^data:image\/svg\+xml;base64,/,
+    );
+    expect(requests.filter((u) => new URL(u).pathname === '/favicon.ico')).toEqual([]);
+    const iconWidth = await page.evaluate(`new Promise((resolve) => {
+      const img = new Image();
+      img.onload = () => resolve(img.naturalWidth);
+      img.onerror = () => resolve(-1);
+      img.src = document.querySelector('link[rel="icon"]').href;
+    })`);
+    expect(iconWidth).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+
     const origin = new URL(stack.apiUrl).origin;
     expect(requests.length).toBeGreaterThan(3);
     expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
 
-    await mkdir(join(SCREENSHOT, '..'), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(existsSync(SCREENSHOT)).toBe(true);
+    await screenshot(page, 'wide-1400');
+    await page.close();
+  });
+
+  it('says on a failed card what happened and what to do, and offers no full-text link', async () => {
+    const record = await pollJson<SummaryRecord>(`${stack.apiUrl}/summaries/${ids.refused}`, () => true);
+    expect(record.status).toBe('failed');
+    expect(record.error?.code).toBe('llm_refused');
+    const { page, problems } = await openPage('/');
+    await page.waitForSelector('html[data-loaded="true"]');
+
+    const card = page.locator(`li.record[data-id="${ids.refused}"]`);
+    const failure = card.locator('.failure');
+
+    expect(await card.locator('.badge').textContent()).toBe('failed');
+    expect(await card.locator('a.text-link').count()).toBe(0);
+    expect(await failure.locator('.failure-what').textContent()).toBe(
+      'The LLM refused to summarise this article.',
+    );
+    expect(await failure.locator('.failure-todo code').textContent()).toBe(
+      `npm run khulasa -- reprocess --prefix "${ARTICLES.refused.key}" --yes`,
+    );
+    expect(await failure.locator('.failure-detail').textContent()).toBe(
+      `llm_refused: ${record.error?.message}`,
+    );
+    expect(problems).toEqual([]);
+    await card.screenshot({ path: join(SCREENSHOTS, 'failed-card.png') });
+    await page.close();
+  });
+
+  it('opens the full text of an Arabic article as right-to-left paragraphs, full stops on the left', async () => {
+    const { page, problems } = await openPage('/');
+    await page.waitForSelector('html[data-loaded="true"]');
+    await page.locator(`li.record[data-id="${ids.ar}"] a.text-link`).click();
+    await page.waitForSelector('html[data-view="text"][data-loaded="true"]');
+
+    const body = page.locator('#full-text .text-body');
+    const paragraphs = await body.locator('p').allTextContents();
+    const sentence = paragraphs.find((p) => p.startsWith('أعلنت وزارة الصحة')) ?? '';
+
+    expect(new URL(page.url()).search).toBe(`?text=${ids.ar}`);
+    expect(await page.locator('#full-text .record-title').textContent()).toBe(
+      'وزارة الصحة تطلق حملة وطنية لتطعيم طلاب المدارس',
+    );
+    expect(await body.getAttribute('dir')).toBe('rtl');
+    expect(await body.getAttribute('lang')).toBe('ar');
+    expect((await computedStyle(page, '#full-text .text-body p:first-child')).direction).toBe('rtl');
+    expect(paragraphs.length).toBeGreaterThanOrEqual(3);
+    expect(sentence.endsWith('.')).toBe(true);
+    // Drawn right to left: the full stop sits left of the word it ends (in a left-to-right
+    // paragraph it would land on that word's right).
+    const word = await wordBox(page, '#full-text .text-body', 'المحافظات');
+    const stop = await wordBox(page, '#full-text .text-body', 'المحافظات.');
+    const dot = await page.evaluate(`(() => {
+      const p = [...document.querySelectorAll('#full-text .text-body p')].find((e) => e.textContent.startsWith('أعلنت'));
+      const node = p.firstChild;
+      const range = document.createRange();
+      range.setStart(node, node.data.length - 1);
+      range.setEnd(node, node.data.length);
+      return range.getBoundingClientRect().x;
+    })()`);
+    expect(word).not.toBeNull();
+    expect(stop?.y).toBe(word?.y);
+    expect(dot).toBeLessThan(word?.x ?? Number.NEGATIVE_INFINITY);
+    expect(problems).toEqual([]);
+    await screenshot(page, 'full-text-ar');
+
+    await page.getByRole('link', { name: '← All summaries' }).click();
+    await page.waitForSelector('html[data-view="list"][data-loaded="true"]');
+    await page.close();
+  });
+
+  it('neutralises bidi controls in LLM output, so an override cannot reverse a summary', async () => {
+    const record = await pollJson<SummaryRecord>(`${stack.apiUrl}/summaries/${ids.bidi}`, () => true);
+    // Precondition: the LLM's override reached the record as it was written.
+    expect(record.summaries.en?.summary).toBe(BIDI_SUMMARY);
+    const { page, problems } = await openPage('/');
+    await page.waitForSelector('html[data-loaded="true"]');
+    const en = `li.record[data-id="${ids.bidi}"] section.summary[lang="en"]`;
+
+    const text = await page.locator(`${en} .summary-text`).textContent();
+    const title = await page.locator(`${en} h3`).textContent();
+    const before = await wordBox(page, `${en} .summary-text`, 'before');
+    const lighthouse = await wordBox(page, `${en} .summary-text`, 'lighthouse');
+
+    expect(text).toBe(BIDI_SHOWN);
+    expect(title).toBe('Lighthouse lamp');
+    expect(await page.evaluate('/[\\u202A-\\u202E\\u2066-\\u2069]/.test(document.body.textContent)')).toBe(
+      false,
+    );
+    // Left to right as written: the words inside the override are not drawn back to front.
+    expect(before).not.toBeNull();
+    expect(lighthouse).not.toBeNull();
+    expect(before?.firstX).toBeLessThan(before?.lastX ?? Number.NEGATIVE_INFINITY);
+    expect(lighthouse?.firstX).toBeLessThan(lighthouse?.lastX ?? Number.NEGATIVE_INFINITY);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('lays the cards out in one column at phone width, summaries stacked, nothing wider than the screen', async () => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${stack.apiUrl}/`);
+    await page.waitForSelector('html[data-loaded="true"]');
+    const ar = `li.record[data-id="${ids.ar}"] section.summary[lang="ar"]`;
+    const en = `li.record[data-id="${ids.ar}"] section.summary[lang="en"]`;
+
+    const scrollWidth = await page.evaluate('document.documentElement.scrollWidth');
+    const cards = await page
+      .locator('li.record')
+      .evaluateAll((els) =>
+        els.map((e) =>
+          (e as unknown as { getBoundingClientRect(): { x: number; width: number } }).getBoundingClientRect(),
+        ),
+      );
+    const [a, e] = [await box(page, ar), await box(page, en)];
+
+    expect(scrollWidth).toBeLessThanOrEqual(390);
+    expect(new Set(cards.map((c) => Math.round(c.x))).size).toBe(1);
+    for (const c of cards) {
+      expect(c.x).toBeGreaterThanOrEqual(0);
+      expect(c.x + c.width).toBeLessThanOrEqual(390);
+      expect(c.width).toBeGreaterThan(390 - 40);
+    }
+    expect(a.y).toBeGreaterThan(e.y + e.height - 1);
+    await screenshot(page, 'phone-390');
     await page.close();
   });
 

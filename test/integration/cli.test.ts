@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordId } from '../../lib/domain/id.ts';
 import type { SummaryRecord } from '../../lib/domain/record.ts';
@@ -152,9 +153,11 @@ describe('khulasa CLI against the local stack', () => {
     const served = await (await fetch(`${stack.apiUrl}/summaries/${ar.id}/text`)).text();
 
     const result = await cli(['text', AR_KEY]);
+    const byId = await cli(['text', ar.id]);
 
     expect(result.code).toBe(0);
     expect(result.stdout.trimEnd()).toBe(served.trimEnd());
+    expect(byId.stdout).toBe(result.stdout);
     expect(result.stdout).toContain('مكتبة عامة جديدة');
   });
 
@@ -245,6 +248,79 @@ describe('khulasa CLI against the local stack', () => {
       `khulasa: no summary for key "incoming/never-uploaded.txt" (id ${unknownId})\n`,
     );
   });
+
+  it('answers --version and help, also through the npm script the README gives', async () => {
+    const { version } = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string };
+
+    const direct = await cli(['--version']);
+    const help = await cli(['help']);
+    const viaNpm = await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn('npm', ['run', 'khulasa', '--', '--version'], {
+        cwd: REPO,
+        env: { ...process.env, ...cliEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (c: Buffer) => {
+        stdout += c.toString('utf8');
+      });
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code, stdout, stderr: '' }));
+    });
+
+    expect(direct).toEqual({ code: 0, stdout: `khulasa ${version}\n`, stderr: '' });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: khulasa <command> \[options\]/);
+    expect(help.stdout).toMatch(/^ {2}upload <files or folders…>/m);
+    expect(viaNpm.code).toBe(0);
+    // npm prints its own header (`> node cli/khulasa.ts --version`) first; the CLI's line follows.
+    expect(viaNpm.stdout.trimEnd().split('\n').at(-1)).toBe(`khulasa ${version}`);
+  });
+
+  it('lists failed records with their title and error code, columns aligned after emoji keys', async () => {
+    const dir = join(filesDir, 'emoji');
+    await mkdir(dir);
+    await writeFile(join(dir, '📰 عاجل.txt'), `Breaking: the bridge reopens\n\n${ENGLISH}`);
+    await writeFile(join(dir, '🚫 empty.txt'), '');
+    // The one LLM call of this upload (the empty file never reaches the LLM) is refused.
+    llm.enqueue({ type: 'refusal' });
+
+    const uploaded = await cli(['upload', dir, '--prefix', 'incoming/emoji/']);
+    const failed = await cli(['list', '--status', 'failed', '--limit', '50']);
+
+    expect(uploaded.code).toBe(1);
+    expect(uploaded.stdout).toMatch(/^incoming\/emoji\/📰 عاجل\.txt\s+failed\s+llm_refused: /m);
+    expect(uploaded.stdout).toMatch(/^incoming\/emoji\/🚫 empty\.txt\s+failed\s+empty: /m);
+    expect(failed.code).toBe(0);
+    const [header = '', ...rows] = failed.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^created \(UTC\)\s+status\s+key\s+title\s+error\s+id$/);
+    expect(rows).toHaveLength(2);
+    const refused = rows.find((r) => r.includes('llm_refused')) ?? '';
+    expect(refused).toContain('📰 عاجل.txt');
+    expect(refused).toMatch(/\sfailed\s.*\sBreaking: the bridge reopens\s+llm_refused\s+[A-Za-z0-9_-]{43}$/);
+    expect(rows.find((r) => r.includes('🚫'))).toMatch(/\sempty\s+[A-Za-z0-9_-]{43}$/);
+    // Each column starts at the same terminal cell on every line, emoji counted as two cells.
+    const cell = (line: string, text: string) => stringWidth(line.slice(0, line.lastIndexOf(text)));
+    const errorCell = cell(header, 'error');
+    expect(rows.map((r) => cell(r, r.includes('llm_refused') ? 'llm_refused' : 'empty'))).toEqual([
+      errorCell,
+      errorCell,
+    ]);
+    const idCell = cell(header, 'id');
+    expect(rows.map((r) => stringWidth(r) - 43)).toEqual([idCell, idCell]);
+  }, 60_000);
+
+  it('uploads without waiting, and re-runs every stale record with --yes', async () => {
+    await writeFile(join(filesDir, 'a.txt'), ENGLISH.replace('library', 'swimming pool'));
+
+    const noWait = await cli(['upload', join(filesDir, 'a.txt'), '--prefix', 'news/', '--no-wait']);
+    const stale = await cli(['reprocess', '--stale', '--yes'], { OPENAI_MODEL: 'a-newer-model' });
+
+    expect(noWait.code).toBe(0);
+    expect(noWait.stdout).toBe(`key         id\nnews/a.txt  ${recordId('articles', 'news/a.txt')}\n`);
+    expect(stale.code).toBe(0);
+    expect(stale.stdout).toMatch(/^queued \d+ records for reprocessing in the local stack\n$/);
+  }, 60_000);
 });
 
 /** Waits until the folder holds at least one file. */

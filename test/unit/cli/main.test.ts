@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { describeError, main } from '../../../cli/main.ts';
 import type { Output } from '../../../cli/output.ts';
@@ -21,6 +22,33 @@ describe('main', () => {
     expect(await main(['--help'], {}, out)).toBe(0);
     expect(stdout.join('\n')).toMatch(/^Usage: khulasa <command>/);
     expect(stderr).toEqual([]);
+  });
+
+  it('prints the same usage for the help command, with or without a command after it', async () => {
+    const flag = capture();
+    const command = capture();
+    const about = capture();
+
+    await main(['--help'], {}, flag.out);
+    expect(await main(['help'], {}, command.out)).toBe(0);
+    expect(await main(['help', 'upload'], {}, about.out)).toBe(0);
+
+    expect(command.stdout).toEqual(flag.stdout);
+    expect(about.stdout).toEqual(flag.stdout);
+    expect(command.stdout.join('\n')).toMatch(/^ {2}help /m);
+  });
+
+  it('prints the package version for --version and -v', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
+    const long = capture();
+    const short = capture();
+
+    expect(await main(['--version'], {}, long.out)).toBe(0);
+    expect(await main(['-v'], {}, short.out)).toBe(0);
+
+    expect(long.stdout).toEqual([`khulasa ${version}`]);
+    expect(short.stdout).toEqual(long.stdout);
+    expect(long.stderr).toEqual([]);
   });
 
   it('turns a usage error into one line on stderr and exit 2, with the stack only under --debug', async () => {
