@@ -1,4 +1,14 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
@@ -6,8 +16,10 @@ import { Api } from './constructs/api.ts';
 import { Dashboard } from './constructs/dashboard.ts';
 import { Ingestion } from './constructs/ingestion.ts';
 import { acknowledgeBucketNotificationsHandler } from './constructs/nag.ts';
+import { logBucketNotificationsHandler } from './constructs/notifications-log.ts';
 import { Storage } from './constructs/storage.ts';
 import type { KhulasaContext } from './context.ts';
+import { planLlmConcurrency } from './llm-concurrency.ts';
 
 export interface KhulasaStackProps extends StackProps {
   /** The parsed `-c` options (see `context.ts`). */
@@ -24,6 +36,7 @@ export class KhulasaStack extends Stack {
   readonly alarms: Alarms;
   readonly dashboard: Dashboard;
   readonly openAiSecret: secretsmanager.ISecret;
+  readonly bucketNotificationsLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: KhulasaStackProps) {
     super(scope, id, props);
@@ -37,14 +50,14 @@ export class KhulasaStack extends Stack {
       autoDeleteObjects: config.disposable,
     });
 
-    this.openAiSecret = openAiSecret(this, config.openAiSecret, removalPolicy);
+    this.openAiSecret = openAiSecret(this, config.openAiSecret, config.openAiSecretKmsKey, removalPolicy);
 
     this.ingestion = new Ingestion(this, 'Ingestion', {
       bucket: this.storage.bucket,
       table: this.storage.table,
       openAiSecret: this.openAiSecret,
       maxReceiveCount: config.maxReceiveCount,
-      maxConcurrency: config.maxConcurrency,
+      llmConcurrency: planLlmConcurrency(config.llmConcurrency),
       prefix: config.prefix,
       suffix: config.suffix,
       openAiModel: config.openAiModel,
@@ -62,9 +75,17 @@ export class KhulasaStack extends Stack {
     });
 
     this.alarms = new Alarms(this, 'Alarms', {
+      queue: this.ingestion.queue,
       deadLetterQueue: this.ingestion.deadLetterQueue,
       ingestFunction: this.ingestion.function,
       apiFunction: this.api.function,
+      apiStage: this.api.stage,
+      // A message retried to the end stays about the retry window plus one run per receive;
+      // older than that, and nothing is consuming the queue.
+      oldestMessageAge: Duration.seconds(
+        this.ingestion.retryWindow.toSeconds() +
+          this.ingestion.maxReceiveCount * this.ingestion.timeout.toSeconds(),
+      ),
       alarmEmail: config.alarmEmail,
     });
 
@@ -76,6 +97,10 @@ export class KhulasaStack extends Stack {
     });
 
     acknowledgeBucketNotificationsHandler(this);
+    this.bucketNotificationsLogGroup = logBucketNotificationsHandler(this, {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
 
     new CfnOutput(this, 'BucketName', { value: this.storage.bucket.bucketName });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
@@ -84,6 +109,10 @@ export class KhulasaStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingestion.deadLetterQueue.queueUrl });
     // The CLI's `reprocess --stale` compares records with the model the stack summarises with.
     new CfnOutput(this, 'OpenAiModel', { value: config.openAiModel });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'Every alarm and its recovery is published here: subscribe email, chat or paging to it',
+    });
     new CfnOutput(this, 'OpenAiSecretArn', {
       value: this.openAiSecret.secretArn,
       description:
@@ -95,16 +124,34 @@ export class KhulasaStack extends Stack {
 /**
  * The secret holding the OpenAI key: an existing one named by `-c openAiSecret=<name|ARN>`, or
  * a new secret created *without a value*, so the ingest function reports `llm_not_configured`
- * (and alarms) until an operator puts the key in — never a made-up key.
+ * (and alarms) until an operator puts the key in — never a made-up key. An existing secret
+ * encrypted with a customer-managed key names it with `-c openAiSecretKmsKey=<key ARN>`: reading
+ * the secret then needs `kms:Decrypt` on that key, which `grantRead` adds (only through
+ * Secrets Manager, by the `kms:ViaService` condition).
  */
-function openAiSecret(scope: Construct, ref: string | undefined, removalPolicy: RemovalPolicy) {
+function openAiSecret(
+  scope: Construct,
+  ref: string | undefined,
+  kmsKeyArn: string | undefined,
+  removalPolicy: RemovalPolicy,
+) {
   const id = 'OpenAiApiKey';
   if (ref !== undefined) {
-    if (!ref.startsWith('arn:')) return secretsmanager.Secret.fromSecretNameV2(scope, id, ref);
+    const encryptionKey = kmsKeyArn === undefined ? undefined : kms.Key.fromKeyArn(scope, 'OpenAiKeyKms', kmsKeyArn);
+    if (!ref.startsWith('arn:')) {
+      if (encryptionKey === undefined) return secretsmanager.Secret.fromSecretNameV2(scope, id, ref);
+      const secretPartialArn = Stack.of(scope).formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        resourceName: ref,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      return secretsmanager.Secret.fromSecretAttributes(scope, id, { secretPartialArn, encryptionKey });
+    }
     // A complete ARN ends with the 6-character suffix Secrets Manager appends to the name.
     return /-[A-Za-z0-9]{6}$/.test(ref)
-      ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, ref)
-      : secretsmanager.Secret.fromSecretPartialArn(scope, id, ref);
+      ? secretsmanager.Secret.fromSecretAttributes(scope, id, { secretCompleteArn: ref, encryptionKey })
+      : secretsmanager.Secret.fromSecretAttributes(scope, id, { secretPartialArn: ref, encryptionKey });
   }
   const secret = new secretsmanager.Secret(scope, id, {
     description: 'khulasa: OpenAI API key (plain string). Empty until you put-secret-value.',
