@@ -1,13 +1,4 @@
-import {
-  ArnFormat,
-  CfnOutput,
-  Duration,
-  RemovalPolicy,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -50,12 +41,13 @@ export class KhulasaStack extends Stack {
       autoDeleteObjects: config.disposable,
     });
 
-    this.openAiSecret = openAiSecret(this, config.openAiSecret, config.openAiSecretKmsKey, removalPolicy);
+    this.openAiSecret = openAiSecret(this, config.openAiSecret, removalPolicy);
 
     this.ingestion = new Ingestion(this, 'Ingestion', {
       bucket: this.storage.bucket,
       table: this.storage.table,
       openAiSecret: this.openAiSecret,
+      openAiSecretKmsKeyArn: config.openAiSecretKmsKey,
       maxReceiveCount: config.maxReceiveCount,
       llmConcurrency: planLlmConcurrency(config.llmConcurrency),
       prefix: config.prefix,
@@ -124,34 +116,16 @@ export class KhulasaStack extends Stack {
 /**
  * The secret holding the OpenAI key: an existing one named by `-c openAiSecret=<name|ARN>`, or
  * a new secret created *without a value*, so the ingest function reports `llm_not_configured`
- * (and alarms) until an operator puts the key in — never a made-up key. An existing secret
- * encrypted with a customer-managed key names it with `-c openAiSecretKmsKey=<key ARN>`: reading
- * the secret then needs `kms:Decrypt` on that key, which `grantRead` adds (only through
- * Secrets Manager, by the `kms:ViaService` condition).
+ * (and alarms) until an operator puts the key in — never a made-up key.
  */
-function openAiSecret(
-  scope: Construct,
-  ref: string | undefined,
-  kmsKeyArn: string | undefined,
-  removalPolicy: RemovalPolicy,
-) {
+function openAiSecret(scope: Construct, ref: string | undefined, removalPolicy: RemovalPolicy) {
   const id = 'OpenAiApiKey';
   if (ref !== undefined) {
-    const encryptionKey = kmsKeyArn === undefined ? undefined : kms.Key.fromKeyArn(scope, 'OpenAiKeyKms', kmsKeyArn);
-    if (!ref.startsWith('arn:')) {
-      if (encryptionKey === undefined) return secretsmanager.Secret.fromSecretNameV2(scope, id, ref);
-      const secretPartialArn = Stack.of(scope).formatArn({
-        service: 'secretsmanager',
-        resource: 'secret',
-        resourceName: ref,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
-      return secretsmanager.Secret.fromSecretAttributes(scope, id, { secretPartialArn, encryptionKey });
-    }
+    if (!ref.startsWith('arn:')) return secretsmanager.Secret.fromSecretNameV2(scope, id, ref);
     // A complete ARN ends with the 6-character suffix Secrets Manager appends to the name.
     return /-[A-Za-z0-9]{6}$/.test(ref)
-      ? secretsmanager.Secret.fromSecretAttributes(scope, id, { secretCompleteArn: ref, encryptionKey })
-      : secretsmanager.Secret.fromSecretAttributes(scope, id, { secretPartialArn: ref, encryptionKey });
+      ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, ref)
+      : secretsmanager.Secret.fromSecretPartialArn(scope, id, ref);
   }
   const secret = new secretsmanager.Secret(scope, id, {
     description: 'khulasa: OpenAI API key (plain string). Empty until you put-secret-value.',

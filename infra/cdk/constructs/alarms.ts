@@ -71,7 +71,10 @@ export class Alarms extends Construct {
     this.deadLetters = new cloudwatch.Alarm(this, 'DeadLetters', {
       alarmDescription:
         'Articles failed after every retry and are in the dead-letter queue (their records say why).',
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: 'Maximum',
+      }),
       ...anyAbove0,
     });
     this.oldestMessage = new cloudwatch.Alarm(this, 'OldestMessage', {

@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -34,6 +35,11 @@ export interface IngestionProps {
   readonly table: dynamodb.Table;
   /** Holds the OpenAI API key (a plain string); read once per container. */
   readonly openAiSecret: secretsmanager.ISecret;
+  /**
+   * The customer-managed KMS key an existing `openAiSecret` is encrypted with: reading the
+   * secret then also needs `kms:Decrypt` on it. @default - the secret uses the AWS managed key
+   */
+  readonly openAiSecretKmsKeyArn?: string;
   /**
    * Receives before a message moves to the dead-letter queue; the handler's backoff between
    * them is `INGEST_RETRY_BACKOFF` (retry-policy.ts). @default DEFAULT_MAX_RECEIVE_COUNT (8)
@@ -113,9 +119,7 @@ export class Ingestion extends Construct {
       // AWS's guidance for Lambda event sources: at least 6 × the function timeout, so a batch
       // retried by the poller is not redelivered while still running. It is also the delay of a
       // retry whose ChangeMessageVisibility failed: longer than the backoff's cap, never shorter.
-      visibilityTimeout: Duration.seconds(
-        Math.max(timeout.toSeconds() * 6, INGEST_RETRY_BACKOFF.maxSeconds),
-      ),
+      visibilityTimeout: Duration.seconds(Math.max(timeout.toSeconds() * 6, INGEST_RETRY_BACKOFF.maxSeconds)),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
     this.maxReceiveCount = maxReceiveCount;
@@ -182,6 +186,18 @@ export class Ingestion extends Construct {
     // The handler backs off transient failures by pushing the message's visibility out.
     this.queue.grant(this.function, 'sqs:ChangeMessageVisibility');
     props.openAiSecret.grantRead(this.function);
+    if (props.openAiSecretKmsKeyArn !== undefined) {
+      // Only through Secrets Manager: the role cannot decrypt anything else with that key.
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [props.openAiSecretKmsKeyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` },
+          },
+        }),
+      );
+    }
 
     acknowledgeGrantWildcards(house.role, { bucket: props.bucket, table: props.table });
   }

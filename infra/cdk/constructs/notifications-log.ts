@@ -15,7 +15,9 @@ export function logBucketNotificationsHandler(
   const handlers = stack.node.children.filter((c) => c.node.id.startsWith('BucketNotificationsHandler'));
   const functions = handlers
     .flatMap((h) => h.node.children)
-    .filter((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'AWS::Lambda::Function');
+    .filter(
+      (c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'AWS::Lambda::Function',
+    );
   if (functions.length !== 1) {
     throw new Error(`expected one BucketNotificationsHandler function, found ${functions.length}`);
   }
