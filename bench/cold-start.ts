@@ -1,20 +1,36 @@
 /**
- * Budgets 1 and 2 of issue 8: what the entry bundles contain (deterministic, from esbuild's
- * metafile) and how long a fresh Node process takes to import them (+ the first
+ * Budgets 1 and 2 of `npm run bench`: what the entry bundles contain (deterministic, from
+ * esbuild's metafile) and how long a fresh Node process takes to import them (+ the first
  * `GET /summaries/{id}` for the api), against baselines run the same way, alternately.
+ *
+ * Run on its own (`node bench/cold-start.ts [runs]`) it measures the import times only — no
+ * emulator needed — and exits 1 when a ratio is over budget:
+ * - api: the api bundle vs a bare bundled DynamoDB `GetCommand` function (bench/baselines/api.ts);
+ * - ingest: the ingest bundle vs a function that creates the S3, DynamoDB and OpenAI clients.
+ * Both sides are bundled by the same `HouseFunction`, the AWS SDK inside (lambda-defaults.ts).
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { INGEST_LAZY_MODULES } from '../infra/cdk/constructs/ingestion.ts';
-import type { BundleInfo } from './bundles.ts';
+import { REPO_ROOT } from '../infra/cdk/lambda-defaults.ts';
+import { type BundleInfo, synthBaselineBundles, synthProjectBundles } from './bundles.ts';
 import { median } from './stats.ts';
 
 const run = promisify(execFile);
 
-export const API_BUNDLE_BUDGET_BYTES = 450_000;
+/**
+ * The entry files carry the AWS SDK clients they use (lambda-defaults.ts): for the api that is
+ * ≈ 375 KB of DynamoDB and Secrets Manager clients and the credential chain beside ≈ 95 KB of
+ * our code and libraries. The byte budgets bound growth; what a user feels is the cold-start
+ * ratio below.
+ */
+export const API_BUNDLE_BUDGET_BYTES = 520_000;
 export const INGEST_BUNDLE_BUDGET_BYTES = 1_300_000;
-export const COLD_START_RATIO_BUDGET = 1.3;
+/** A cold start may cost at most 15% more than its baseline's. */
+export const COLD_START_RATIO_BUDGET = 1.15;
 
 /** What the api function must never load: the LLM SDK, the S3 client, the document parsers. */
 export const API_FORBIDDEN = ['openai', '@aws-sdk/client-s3', ...INGEST_LAZY_MODULES];
@@ -186,3 +202,48 @@ export function lambdaEnvironment(
   }
   return { ...env, ...extra };
 }
+
+/** `node bench/cold-start.ts [runs]`: both import ratios, printed; exit 1 when one is over budget. */
+async function main(): Promise<void> {
+  const runs = Number(process.argv[2] ?? 15);
+  const workDir = path.join(REPO_ROOT, '.cache', 'bench', `cold-start-${process.pid}`);
+  mkdirSync(workDir, { recursive: true });
+  try {
+    process.stderr.write('cold-start: synthesising the app and the baselines (bundling on) …\n');
+    const bundles = synthProjectBundles(path.join(workDir, 'synth'));
+    const baselines = synthBaselineBundles(path.join(workDir, 'baselines'));
+    const standIns = {
+      TABLE_NAME: 'summaries-bench',
+      QUEUE_URL: 'http://127.0.0.1:9/000000000000/khulasa-bench',
+      '*_ARN': 'arn:aws:secretsmanager:us-east-1:000000000000:secret:khulasa-bench-AbCdEf',
+    };
+    const results: Record<string, ColdStartFigure & { bytes: number; baselineBytes: number }> = {};
+    for (const name of ['api', 'ingest'] as const) {
+      process.stderr.write(`cold-start: ${name} import, ${runs} fresh processes each, alternating …\n`);
+      const figure = await measureColdStart({
+        bundle: bundles[name],
+        baseline: baselines[name],
+        env: lambdaEnvironment(bundles[name], standIns),
+        runs,
+        figure: (t) => t.importMs,
+      });
+      results[name] = {
+        ...figure,
+        bytes: bundles[name].entryBytes,
+        baselineBytes: baselines[name].entryBytes,
+      };
+    }
+    for (const [name, r] of Object.entries(results)) {
+      process.stdout.write(
+        `${name.padEnd(6)} import ${r.bundleMs.toFixed(1)} ms vs baseline ${r.baselineMs.toFixed(1)} ms = ` +
+          `${r.ratio.toFixed(2)}× (budget ≤ ${COLD_START_RATIO_BUDGET.toFixed(2)}×) ${r.pass ? 'pass' : 'FAIL'}; ` +
+          `entry ${(r.bytes / 1000).toFixed(1)} KB vs ${(r.baselineBytes / 1000).toFixed(1)} KB\n`,
+      );
+    }
+    process.exitCode = Object.values(results).every((r) => r.pass) ? 0 : 1;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) await main();
