@@ -149,6 +149,24 @@ describe('alarms', () => {
     expect(template.toJSON().Outputs.AlarmTopicArn.Value).toEqual({ Ref: topic.logicalId });
   });
 
+  it('may publish to the topic, whose own policy replaces the default one', () => {
+    const policy = onlyResource(template, 'AWS::SNS::TopicPolicy');
+    const statements = (policy.properties.PolicyDocument as { Statement: (Statement & Props)[] }).Statement;
+    const allowCloudWatch = statements.filter(
+      (s) =>
+        s.Effect === 'Allow' &&
+        JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }) &&
+        actionsOf(s).includes('sns:Publish'),
+    );
+
+    expect(policy.properties.Topics).toEqual([{ Ref: topic.logicalId }]);
+    expect(allowCloudWatch).toHaveLength(1);
+    expect(allowCloudWatch[0]?.Condition).toMatchObject({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    });
+    expect(JSON.stringify(allowCloudWatch[0]?.Condition)).toContain(':alarm:*');
+  });
+
   it('watch the dead-letter queue depth and the age of the oldest message on the main queue', () => {
     const [deadLetters] = alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible');
     const [oldest] = alarmOn('AWS/SQS', 'ApproximateAgeOfOldestMessage');
