@@ -159,8 +159,8 @@ export class HouseFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       // Lambda samples and records each invocation; CDK adds xray:PutTraceSegments and
-      // xray:PutTelemetryRecords to the role. Spans for the SDK and LLM calls inside the handler
-      // come from a Powertools Tracer in the handler code.
+      // xray:PutTelemetryRecords to the role. Spans for the SDK and LLM calls inside an
+      // invocation need a Powertools Tracer in the handler code, which is not wired yet.
       tracing: lambda.Tracing.ACTIVE,
       projectRoot: REPO_ROOT,
       depsLockFilePath: repoPath('package-lock.json'),
