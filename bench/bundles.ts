@@ -1,5 +1,5 @@
 /**
- * The bundles `cdk synth` writes (budgets 1 and 2 of issue 8), and the baseline bundles they are
+ * The bundles `cdk synth` writes (budgets 1 and 2 of `npm run bench`), and the baseline bundles they are
  * compared with, built by the same `HouseFunction` — so with the very same esbuild options.
  * esbuild's metafile says what is inside each entry file, so the content checks are exact.
  */
@@ -115,10 +115,7 @@ function required(found: Record<string, BundleInfo>, service: string): BundleInf
   return bundle;
 }
 
-/**
- * `cdk synth` of the real app with bundling on, into `outdir` (inside the repository, so the
- * runtime-provided SDK resolves from its node_modules when the bundles are run).
- */
+/** `cdk synth` of the real app with bundling on (the AWS SDK inside the bundles), into `outdir`. */
 export function synthProjectBundles(outdir: string): { api: BundleInfo; ingest: BundleInfo } {
   const { app, stack } = buildApp({
     context: { ...cdkJsonContext(), [BUNDLE_METAFILE_CONTEXT]: true },
@@ -139,7 +136,7 @@ export function synthBaselineBundles(outdir: string): { api: BundleInfo; ingest:
   for (const name of ['api', 'ingest'] as const) {
     new HouseFunction(stack, `${name}Baseline`, {
       entry: repoPath(`bench/baselines/${name}.ts`),
-      description: `issue 8 baseline for the ${name} function`,
+      description: `cold-start baseline for the ${name} function`,
       serviceName: `baseline-${name}`,
       timeout: Duration.seconds(10),
       environment: {},

@@ -1,20 +1,46 @@
 /**
- * Budgets 1 and 2 of issue 8: what the entry bundles contain (deterministic, from esbuild's
- * metafile) and how long a fresh Node process takes to import them (+ the first
+ * Budgets 1 and 2 of `npm run bench`: what the entry bundles contain (deterministic, from
+ * esbuild's metafile) and how long a fresh Node process takes to import them (+ the first
  * `GET /summaries/{id}` for the api), against baselines run the same way, alternately.
+ *
+ * Run on its own (`node bench/cold-start.ts [runs]`) it measures the import times only — no
+ * emulator needed — and exits 1 when a ratio is over its budget:
+ * - api: the api bundle vs a bare bundled DynamoDB `GetCommand` function (bench/baselines/api.ts);
+ * - ingest: the ingest bundle vs a function that creates the S3, DynamoDB and OpenAI clients.
+ * Both sides are bundled by the same `HouseFunction`, the AWS SDK inside (lambda-defaults.ts).
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { INGEST_LAZY_MODULES } from '../infra/cdk/constructs/ingestion.ts';
-import type { BundleInfo } from './bundles.ts';
+import { REPO_ROOT } from '../infra/cdk/lambda-defaults.ts';
+import { type BundleInfo, synthBaselineBundles, synthProjectBundles } from './bundles.ts';
 import { median } from './stats.ts';
 
 const run = promisify(execFile);
 
-export const API_BUNDLE_BUDGET_BYTES = 450_000;
+/**
+ * The entry files carry the AWS SDK clients they use (lambda-defaults.ts): for the api that is
+ * ≈ 375 KB of DynamoDB and Secrets Manager clients and the credential chain beside ≈ 95 KB of
+ * our code and libraries. The byte budgets bound growth; what a user feels is the cold-start
+ * ratio below.
+ */
+export const API_BUNDLE_BUDGET_BYTES = 520_000;
 export const INGEST_BUNDLE_BUDGET_BYTES = 1_300_000;
-export const COLD_START_RATIO_BUDGET = 1.3;
+/**
+ * The api's cold start may cost at most 15% more CPU than a bare bundled DynamoDB `GetCommand`
+ * function's (`npm run bench` applies it to both rows unless told otherwise).
+ */
+export const COLD_START_RATIO_BUDGET = 1.15;
+/**
+ * The ingest function's, against a function that only creates its three clients: it also
+ * parses the summariser, the text pipeline and Powertools, ≈ 270 KB more entry file, and stays
+ * at the 1.3× it always had. (With the SDK left to the runtime, loading it from disk dominated
+ * both sides and hid that difference: 1.02×.)
+ */
+export const INGEST_COLD_START_RATIO_BUDGET = 1.3;
 
 /** What the api function must never load: the LLM SDK, the S3 client, the document parsers. */
 export const API_FORBIDDEN = ['openai', '@aws-sdk/client-s3', ...INGEST_LAZY_MODULES];
@@ -92,28 +118,43 @@ export function getEvent(rawPath: string) {
 }
 
 export interface ProbeTiming {
+  /** CPU time (user + system) the import took, in ms. */
   importMs: number;
+  /** CPU time of the first invocation, in ms (0 without an event). */
   firstRequestMs: number;
+  /** CPU time of both. */
   totalMs: number;
+  /** Wall-clock time of both, for the record: on a loaded machine it mostly measures the others. */
+  wallMs: number;
 }
 
 /**
  * Imports the bundle in a new Node process and, with an event, invokes its handler once; the
  * times are taken inside that process (Node's own start-up is the same for every bundle).
+ *
+ * The figures are the process's CPU time, not wall-clock time: these machines run several
+ * builds at once, and wall time then mostly measures how long the process waited for a core
+ * (ratios of 1.0× to 1.6× for the same two bundles between runs). An initialising Lambda
+ * function has its CPU to itself, so CPU time is what its cold start costs. A first request's
+ * wait for the (local) DynamoDB is left out on both sides alike.
  */
 async function probe(bundle: BundleInfo, env: Record<string, string>, event?: unknown): Promise<ProbeTiming> {
   const script = `
-    const t0 = performance.now();
+    const cpuMs = (since) => { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; };
+    const w0 = performance.now();
+    const c0 = process.cpuUsage();
     const m = await import(${JSON.stringify(pathToFileURL(bundle.entry).href)});
-    const t1 = performance.now();
+    const importMs = cpuMs(c0);
+    const c1 = process.cpuUsage();
     const event = ${JSON.stringify(event ?? null)};
     if (event !== null) {
       const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000, callbackWaitsForEmptyEventLoop: false };
       const result = await m.handler(event, context);
       if (result?.statusCode !== 200) throw new Error('first request answered ' + JSON.stringify(result).slice(0, 300));
     }
-    const t2 = performance.now();
-    process.stdout.write('\\n' + JSON.stringify({ importMs: t1 - t0, firstRequestMs: t2 - t1, totalMs: t2 - t0 }) + '\\n');
+    const firstRequestMs = event === null ? 0 : cpuMs(c1);
+    const wallMs = performance.now() - w0;
+    process.stdout.write('\\n' + JSON.stringify({ importMs, firstRequestMs, totalMs: importMs + firstRequestMs, wallMs }) + '\\n');
     process.exit(0);`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
     cwd: bundle.dir,
@@ -127,6 +168,7 @@ async function probe(bundle: BundleInfo, env: Record<string, string>, event?: un
 
 export interface ColdStartFigure {
   runs: number;
+  budget: number;
   bundleMs: number;
   baselineMs: number;
   ratio: number;
@@ -144,8 +186,10 @@ export async function measureColdStart(options: {
   event?: unknown;
   runs: number;
   figure: (t: ProbeTiming) => number;
+  /** Largest passing ratio. @default COLD_START_RATIO_BUDGET */
+  budget?: number;
 }): Promise<ColdStartFigure> {
-  const { bundle, baseline, env, event, runs, figure } = options;
+  const { bundle, baseline, env, event, runs, figure, budget = COLD_START_RATIO_BUDGET } = options;
   await probe(bundle, env, event);
   await probe(baseline, env, event);
   const ours: number[] = [];
@@ -157,7 +201,7 @@ export async function measureColdStart(options: {
   const bundleMs = median(ours);
   const baselineMs = median(theirs);
   const ratio = bundleMs / baselineMs;
-  return { runs, bundleMs, baselineMs, ratio, pass: ratio <= COLD_START_RATIO_BUDGET };
+  return { runs, bundleMs, baselineMs, ratio, budget, pass: ratio <= budget };
 }
 
 /**
@@ -186,3 +230,49 @@ export function lambdaEnvironment(
   }
   return { ...env, ...extra };
 }
+
+/** `node bench/cold-start.ts [runs]`: both import ratios, printed; exit 1 when one is over budget. */
+async function main(): Promise<void> {
+  const runs = Number(process.argv[2] ?? 15);
+  const workDir = path.join(REPO_ROOT, '.cache', 'bench', `cold-start-${process.pid}`);
+  mkdirSync(workDir, { recursive: true });
+  try {
+    process.stderr.write('cold-start: synthesising the app and the baselines (bundling on) …\n');
+    const bundles = synthProjectBundles(path.join(workDir, 'synth'));
+    const baselines = synthBaselineBundles(path.join(workDir, 'baselines'));
+    const standIns = {
+      TABLE_NAME: 'summaries-bench',
+      QUEUE_URL: 'http://127.0.0.1:9/000000000000/khulasa-bench',
+      '*_ARN': 'arn:aws:secretsmanager:us-east-1:000000000000:secret:khulasa-bench-AbCdEf',
+    };
+    const results: Record<string, ColdStartFigure & { bytes: number; baselineBytes: number }> = {};
+    for (const name of ['api', 'ingest'] as const) {
+      process.stderr.write(`cold-start: ${name} import, ${runs} fresh processes each, alternating …\n`);
+      const figure = await measureColdStart({
+        bundle: bundles[name],
+        baseline: baselines[name],
+        env: lambdaEnvironment(bundles[name], standIns),
+        runs,
+        figure: (t) => t.importMs,
+        budget: name === 'api' ? COLD_START_RATIO_BUDGET : INGEST_COLD_START_RATIO_BUDGET,
+      });
+      results[name] = {
+        ...figure,
+        bytes: bundles[name].entryBytes,
+        baselineBytes: baselines[name].entryBytes,
+      };
+    }
+    for (const [name, r] of Object.entries(results)) {
+      process.stdout.write(
+        `${name.padEnd(6)} import ${r.bundleMs.toFixed(1)} ms vs baseline ${r.baselineMs.toFixed(1)} ms (CPU) = ` +
+          `${r.ratio.toFixed(2)}× (budget ≤ ${r.budget.toFixed(2)}×) ${r.pass ? 'pass' : 'FAIL'}; ` +
+          `entry ${(r.bytes / 1000).toFixed(1)} KB vs ${(r.baselineBytes / 1000).toFixed(1)} KB\n`,
+      );
+    }
+    process.exitCode = Object.values(results).every((r) => r.pass) ? 0 : 1;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) await main();

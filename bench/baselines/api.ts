@@ -1,5 +1,5 @@
 /**
- * Baseline of budget 1 (issue 8): the least an api function could be — the DynamoDB client and
+ * Baseline of budget 1 of `npm run bench`: the least an api function could be — the DynamoDB client and
  * DocumentClient, one `GetCommand`. Bundled with the house esbuild options by `bench/bundles.ts`.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

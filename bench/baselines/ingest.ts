@@ -1,5 +1,5 @@
 /**
- * Baseline of budget 2 (issue 8): an ingest function that only loads what any summariser of
+ * Baseline of budget 2 of `npm run bench`: an ingest function that only loads what any summariser of
  * S3 uploads needs — the S3 client, the DocumentClient and the OpenAI SDK — and creates one of
  * each at init, as the real handler does. Bundled with the house esbuild options.
  */

@@ -1,5 +1,7 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { MAX_LLM_CONCURRENCY, MIN_LLM_CONCURRENCY } from './llm-concurrency.ts';
+import { DEFAULT_MAX_RECEIVE_COUNT, MAX_RECEIVE_COUNT, MIN_RECEIVE_COUNT } from './retry-policy.ts';
 
 /**
  * Every `-c key=value` option the CDK app understands, parsed and validated in one place so a
@@ -11,10 +13,11 @@ import { z } from 'zod';
 const CONTEXT_KEYS = [
   'stage',
   'maxReceiveCount',
-  'maxConcurrency',
+  'llmConcurrency',
   'prefix',
   'suffix',
   'openAiSecret',
+  'openAiSecretKmsKey',
   'openAiModel',
   'openAiBaseUrl',
   'summaryLanguages',
@@ -23,6 +26,12 @@ const CONTEXT_KEYS = [
   'publicApi',
   'alarmEmail',
 ] as const;
+
+/** Options that no longer exist, with what replaced them: silently ignoring one would deploy defaults. */
+const RETIRED_KEYS: Readonly<Record<string, string>> = {
+  maxConcurrency:
+    'replaced by -c llmConcurrency (the event source concurrency is derived from it; see llm-concurrency.ts)',
+};
 
 /** How every API route is authorised. */
 export type ApiAuth =
@@ -35,16 +44,26 @@ export interface KhulasaContext {
   readonly stage: string;
   /** True for `stage=dev`: resources may be destroyed with the stack. */
   readonly disposable: boolean;
-  /** Receives before a message goes to the dead-letter queue. @default 3 */
+  /**
+   * Receives before a message goes to the dead-letter queue (and the article is marked
+   * `failed`). At least 6, so the handler's backoff spans 15 minutes or more
+   * (see `retry-policy.ts`). @default 8 (about 45 minutes of backoff)
+   */
   readonly maxReceiveCount: number;
-  /** Concurrent ingest invocations the SQS event source may run. @default 5 */
-  readonly maxConcurrency: number;
+  /**
+   * Most LLM requests in flight at once across every ingest invocation; the event source's
+   * concurrency, batch size and map concurrency are derived from it (see `llm-concurrency.ts`).
+   * @default 40
+   */
+  readonly llmConcurrency: number;
   /** Only keys under this prefix are ingested. @default - every key */
   readonly prefix: string | undefined;
   /** Only keys with this suffix are ingested. @default - every key */
   readonly suffix: string | undefined;
   /** Name or ARN of an existing Secrets Manager secret holding the OpenAI key. @default - an empty secret is created */
   readonly openAiSecret: string | undefined;
+  /** ARN of the customer-managed KMS key that encrypts `openAiSecret`. @default - the secret uses the AWS managed key */
+  readonly openAiSecretKmsKey: string | undefined;
   /** @default 'gpt-4o-mini' */
   readonly openAiModel: string;
   /** OpenAI-compatible endpoint. @default - the SDK's own default (api.openai.com) */
@@ -53,12 +72,13 @@ export interface KhulasaContext {
   readonly summaryLanguages: string;
   /** @default { kind: 'iam' } */
   readonly apiAuth: ApiAuth;
-  /** Email address subscribed to the alarm topic. @default - no topic */
+  /** Email address subscribed to the alarm topic (the topic exists either way). @default - no subscription */
   readonly alarmEmail: string | undefined;
 }
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 export const DEFAULT_SUMMARY_LANGUAGES = 'ar,en';
+export const DEFAULT_LLM_CONCURRENCY = 40;
 
 /** Thrown for an invalid context value; the message names every bad option. */
 export class ContextError extends Error {
@@ -94,16 +114,22 @@ const schema = z
       .string()
       .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be lowercase letters, digits and dashes (max 20)')
       .default('prod'),
-    // SQS allows 1..1000 receives before redrive.
-    maxReceiveCount: intIn(1, 1000, 3),
-    // The SQS event source accepts 2..1000.
-    maxConcurrency: intIn(2, 1000, 5),
+    // Fewer than the minimum would fail articles before the retry window (retry-policy.ts) has
+    // passed; more than the maximum would outlast the queue's retention.
+    maxReceiveCount: intIn(MIN_RECEIVE_COUNT, MAX_RECEIVE_COUNT, DEFAULT_MAX_RECEIVE_COUNT),
+    llmConcurrency: intIn(MIN_LLM_CONCURRENCY, MAX_LLM_CONCURRENCY, DEFAULT_LLM_CONCURRENCY),
     prefix: z.string().min(1).optional(),
     suffix: z.string().min(1).optional(),
     openAiSecret: z
       .string()
       .regex(/^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:)?[A-Za-z0-9/_+=.@-]{1,512}$/, {
         message: 'must be a Secrets Manager secret name or ARN',
+      })
+      .optional(),
+    openAiSecretKmsKey: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/, {
+        message: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
       })
       .optional(),
     openAiModel: z.string().trim().min(1).default(DEFAULT_OPENAI_MODEL),
@@ -115,6 +141,13 @@ const schema = z
     alarmEmail: z.email().optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.openAiSecretKmsKey !== undefined && v.openAiSecret === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['openAiSecretKmsKey'],
+        message: 'only applies to an existing secret: give -c openAiSecret too',
+      });
+    }
     if ((v.jwtIssuer === undefined) !== (v.jwtAudience === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -134,7 +167,7 @@ const schema = z
 /** Reads the app's options from the construct tree's context (cdk.json and `-c`). */
 export function readContext(node: Node): KhulasaContext {
   const raw: Record<string, unknown> = {};
-  for (const key of CONTEXT_KEYS) {
+  for (const key of [...CONTEXT_KEYS, ...Object.keys(RETIRED_KEYS)]) {
     const value: unknown = node.tryGetContext(key);
     if (value !== undefined && value !== null) raw[key] = value;
   }
@@ -143,12 +176,16 @@ export function readContext(node: Node): KhulasaContext {
 
 /** Validates raw option values; exported so the rules are testable without a construct tree. */
 export function parseContext(raw: Readonly<Record<string, unknown>>): KhulasaContext {
+  const retired = Object.keys(RETIRED_KEYS).filter((key) => raw[key] !== undefined);
   const result = schema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const key = issue.path.join('.') || '(context)';
-      return `-c ${key}: ${issue.message}`;
-    });
+  if (!result.success || retired.length > 0) {
+    const problems = [
+      ...retired.map((key) => `-c ${key}: ${RETIRED_KEYS[key]}`),
+      ...(result.error?.issues ?? []).map((issue) => {
+        const key = issue.path.join('.') || '(context)';
+        return `-c ${key}: ${issue.message}`;
+      }),
+    ];
     throw new ContextError(`Invalid CDK context:\n  ${problems.join('\n  ')}`);
   }
   const v = result.data;
@@ -166,10 +203,11 @@ export function parseContext(raw: Readonly<Record<string, unknown>>): KhulasaCon
     stage: v.stage,
     disposable: v.stage === 'dev',
     maxReceiveCount: v.maxReceiveCount,
-    maxConcurrency: v.maxConcurrency,
+    llmConcurrency: v.llmConcurrency,
     prefix: v.prefix,
     suffix: v.suffix,
     openAiSecret: v.openAiSecret,
+    openAiSecretKmsKey: v.openAiSecretKmsKey,
     openAiModel: v.openAiModel,
     openAiBaseUrl: v.openAiBaseUrl,
     summaryLanguages: v.summaryLanguages,

@@ -1,4 +1,5 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
@@ -6,8 +7,10 @@ import { Api } from './constructs/api.ts';
 import { Dashboard } from './constructs/dashboard.ts';
 import { Ingestion } from './constructs/ingestion.ts';
 import { acknowledgeBucketNotificationsHandler } from './constructs/nag.ts';
+import { logBucketNotificationsHandler } from './constructs/notifications-log.ts';
 import { Storage } from './constructs/storage.ts';
 import type { KhulasaContext } from './context.ts';
+import { planLlmConcurrency } from './llm-concurrency.ts';
 
 export interface KhulasaStackProps extends StackProps {
   /** The parsed `-c` options (see `context.ts`). */
@@ -24,6 +27,7 @@ export class KhulasaStack extends Stack {
   readonly alarms: Alarms;
   readonly dashboard: Dashboard;
   readonly openAiSecret: secretsmanager.ISecret;
+  readonly bucketNotificationsLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: KhulasaStackProps) {
     super(scope, id, props);
@@ -43,8 +47,9 @@ export class KhulasaStack extends Stack {
       bucket: this.storage.bucket,
       table: this.storage.table,
       openAiSecret: this.openAiSecret,
+      openAiSecretKmsKeyArn: config.openAiSecretKmsKey,
       maxReceiveCount: config.maxReceiveCount,
-      maxConcurrency: config.maxConcurrency,
+      llmConcurrency: planLlmConcurrency(config.llmConcurrency),
       prefix: config.prefix,
       suffix: config.suffix,
       openAiModel: config.openAiModel,
@@ -62,9 +67,17 @@ export class KhulasaStack extends Stack {
     });
 
     this.alarms = new Alarms(this, 'Alarms', {
+      queue: this.ingestion.queue,
       deadLetterQueue: this.ingestion.deadLetterQueue,
       ingestFunction: this.ingestion.function,
       apiFunction: this.api.function,
+      apiStage: this.api.stage,
+      // A message retried to the end stays about the retry window plus one run per receive;
+      // older than that, and nothing is consuming the queue.
+      oldestMessageAge: Duration.seconds(
+        this.ingestion.retryWindow.toSeconds() +
+          this.ingestion.maxReceiveCount * this.ingestion.timeout.toSeconds(),
+      ),
       alarmEmail: config.alarmEmail,
     });
 
@@ -76,6 +89,10 @@ export class KhulasaStack extends Stack {
     });
 
     acknowledgeBucketNotificationsHandler(this);
+    this.bucketNotificationsLogGroup = logBucketNotificationsHandler(this, {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
 
     new CfnOutput(this, 'BucketName', { value: this.storage.bucket.bucketName });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
@@ -84,6 +101,10 @@ export class KhulasaStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingestion.deadLetterQueue.queueUrl });
     // The CLI's `reprocess --stale` compares records with the model the stack summarises with.
     new CfnOutput(this, 'OpenAiModel', { value: config.openAiModel });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'Every alarm and its recovery is published here: subscribe email, chat or paging to it',
+    });
     new CfnOutput(this, 'OpenAiSecretArn', {
       value: this.openAiSecret.secretArn,
       description:

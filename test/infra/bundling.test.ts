@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -72,13 +73,17 @@ function entryContents(assetDir: string) {
 
 const belongsTo = (specifier: string, pkg: string) => specifier === pkg || specifier.startsWith(`${pkg}/`);
 
-// Inside the repository (git-ignored .cache/), not the OS temp dir: the bundles leave the AWS SDK
-// to the Lambda runtime (nodejs24.x ships SDK v3), and here the repository's node_modules stands
-// in for it. ESM resolution walks up from the importing file and ignores NODE_PATH, so the
-// bundles must sit below the repository's node_modules to find it.
+// The cloud assembly is written inside the repository (git-ignored .cache/); each asset is then
+// copied to the OS temp dir to be loaded, where no node_modules lies above it: whatever a bundle
+// needs must be inside it or beside it, as on Lambda, never borrowed from the repository (or,
+// on Lambda, from the runtime's own AWS SDK).
 mkdirSync(path.join(REPO_ROOT, '.cache'), { recursive: true });
 const outdir = mkdtempSync(path.join(REPO_ROOT, '.cache', 'bundling-test-'));
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const isolated = mkdtempSync(path.join(tmpdir(), 'khulasa-bundles-'));
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+  rmSync(isolated, { recursive: true, force: true });
+});
 
 /** Asset folder of each house function, by its Powertools service name. */
 const assets: Record<string, { dir: string; fn: LambdaResource }> = {};
@@ -111,7 +116,7 @@ function asset(service: string) {
 }
 
 describe('the deployable Lambda artifacts', () => {
-  it('bundle with the local esbuild into ESM that loads in a fresh Node 24 process', {
+  it('bundle with the local esbuild into ESM that loads in a fresh Node 24 process, on its own', {
     timeout: 120_000,
   }, async () => {
     expect(Object.keys(assets).sort()).toEqual(['khulasa-api', 'khulasa-ingest']);
@@ -119,6 +124,8 @@ describe('the deployable Lambda artifacts', () => {
     const loaded: Record<string, string> = {};
     for (const [service, { dir: assetDir, fn }] of Object.entries(assets)) {
       const bundle = path.join(assetDir, 'index.mjs');
+      const alone = path.join(isolated, service);
+      cpSync(assetDir, alone, { recursive: true });
       expect(existsSync(bundle)).toBe(true);
       expect(readFileSync(bundle, 'utf8').startsWith(ESM_REQUIRE_BANNER)).toBe(true);
       const sourceMap = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sourcesContent?: unknown };
@@ -135,18 +142,31 @@ describe('the deployable Lambda artifacts', () => {
       for (const [name, value] of Object.entries(fn.Properties.Environment.Variables)) {
         env[name] = typeof value === 'string' ? value : deployTimeValue(name);
       }
-      // From the asset folder: everything but the runtime-provided SDK comes from the bundle or
-      // the asset's own node_modules.
-      loaded[service] = await importInFreshNode(bundle, assetDir, env);
+      // From the copy outside the repository: everything comes from the bundle or the asset's own
+      // node_modules.
+      loaded[service] = await importInFreshNode(path.join(alone, 'index.mjs'), alone, env);
     }
     expect(loaded).toEqual({ 'khulasa-api': 'v24', 'khulasa-ingest': 'v24' });
   });
 
-  it('leave the AWS SDK to the Lambda runtime instead of bundling a second copy', () => {
+  it("carry the AWS SDK the tests ran against instead of the runtime's own copy", () => {
+    const installed = (pkg: string) =>
+      (
+        JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
     for (const service of ['khulasa-api', 'khulasa-ingest']) {
-      const { packages, externals } = entryContents(asset(service).dir);
-      expect([...packages].filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
-      expect(externals.some((i) => belongsTo(i.path, '@aws-sdk/client-dynamodb'))).toBe(true);
+      const { dir } = asset(service);
+      const { packages, externals } = entryContents(dir);
+
+      expect(packages).toContain('@aws-sdk/client-dynamodb');
+      expect(packages).toContain('@smithy/core');
+      expect(externals.filter((i) => /^@(aws-sdk|smithy)\//.test(i.path))).toEqual([]);
+      // The client's own version (it sends it in its user agent) is the one npm installed here.
+      expect(readFileSync(path.join(dir, 'index.mjs'), 'utf8')).toContain(
+        `"${installed('@aws-sdk/client-dynamodb')}"`,
+      );
     }
   });
 

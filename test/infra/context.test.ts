@@ -8,11 +8,12 @@ describe('parseContext', () => {
     expect(config).toEqual({
       stage: 'prod',
       disposable: false,
-      maxReceiveCount: 3,
-      maxConcurrency: 5,
+      maxReceiveCount: 8,
+      llmConcurrency: 40,
       prefix: undefined,
       suffix: undefined,
       openAiSecret: undefined,
+      openAiSecretKmsKey: undefined,
       openAiModel: 'gpt-4o-mini',
       openAiBaseUrl: undefined,
       summaryLanguages: 'ar,en',
@@ -24,15 +25,21 @@ describe('parseContext', () => {
   it('accepts numbers and booleans as the strings `-c key=value` passes', () => {
     const config = parseContext({
       maxReceiveCount: '7',
-      maxConcurrency: '12',
+      llmConcurrency: '12',
       publicApi: 'true',
       stage: 'dev',
     });
 
     expect(config.maxReceiveCount).toBe(7);
-    expect(config.maxConcurrency).toBe(12);
+    expect(config.llmConcurrency).toBe(12);
     expect(config.apiAuth).toEqual({ kind: 'none' });
     expect(config.disposable).toBe(true);
+  });
+
+  it('names the option that replaced a retired one instead of ignoring it', () => {
+    expect(() => parseContext({ maxConcurrency: '10' })).toThrow(
+      /-c maxConcurrency: replaced by -c llmConcurrency/,
+    );
   });
 
   it('builds a JWT authoriser from issuer and a comma-separated audience', () => {
@@ -52,7 +59,15 @@ describe('parseContext', () => {
   it.each([
     [{ maxReceiveCount: '0' }, 'maxReceiveCount'],
     [{ maxReceiveCount: 'three' }, 'maxReceiveCount'],
-    [{ maxConcurrency: '1' }, 'maxConcurrency'],
+    [{ maxReceiveCount: '5' }, 'maxReceiveCount'],
+    [{ maxReceiveCount: '101' }, 'maxReceiveCount'],
+    [{ llmConcurrency: '1' }, 'llmConcurrency'],
+    [{ maxConcurrency: '10' }, 'maxConcurrency'],
+    [{ openAiSecret: 'khulasa/openai', openAiSecretKmsKey: 'alias/khulasa' }, 'openAiSecretKmsKey'],
+    [
+      { openAiSecretKmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+      'openAiSecretKmsKey',
+    ],
     [{ prefix: '' }, 'prefix'],
     [{ stage: 'Prod_1' }, 'stage'],
     [{ openAiBaseUrl: 'not a url' }, 'openAiBaseUrl'],

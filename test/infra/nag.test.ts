@@ -37,6 +37,35 @@ describe('cdk-nag AwsSolutions and CloudFormation checks', () => {
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
+  it('report no unacknowledged finding with every option set', () => {
+    const variantOut = path.join(outdir, 'variant');
+    const { app } = buildApp({
+      context: {
+        ...context,
+        stage: 'dev',
+        alarmEmail: 'ops@example.com',
+        openAiSecret: 'khulasa/openai',
+        openAiSecretKmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        llmConcurrency: '100',
+        maxReceiveCount: '20',
+        jwtIssuer: 'https://auth.example.com/',
+        jwtAudience: 'khulasa-web',
+      },
+      entries,
+      outdir: variantOut,
+      cloudFormationValidation: true,
+    });
+
+    app.synth();
+
+    const report = JSON.parse(
+      readFileSync(path.join(variantOut, 'validation-report.json'), 'utf8'),
+    ) as ValidationReport;
+    expect(
+      report.pluginReports.flatMap((r) => r.violations.map((v) => `${r.pluginName}: ${v.ruleName}`)),
+    ).toEqual([]);
+  });
+
   it('fail synth on a resource that breaks a rule, so a clean report means the checks ran', () => {
     const { app, stack } = buildApp({ context, entries, cloudFormationValidation: false });
     new sqs.Queue(stack, 'QueueWithoutDeadLetterQueue');

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { LIST_PROJECTED_ATTRIBUTES } from '../../infra/cdk/constructs/storage.ts';
 import { INDEXES, TABLE_KEYS } from '../../lib/store/table-schema.ts';
 import { onlyResource, synthWithoutBundling } from './support.ts';
 
@@ -131,10 +132,10 @@ describe('articles bucket', () => {
 });
 
 describe('queue', () => {
-  it('moves a message to the dead-letter queue after 3 receives', () => {
+  it('moves a message to the dead-letter queue after 8 receives', () => {
     expect(queue.properties.RedrivePolicy).toEqual({
       deadLetterTargetArn: arnOf(dlq.logicalId),
-      maxReceiveCount: 3,
+      maxReceiveCount: 8,
     });
   });
 
@@ -215,7 +216,7 @@ describe('ingest function', () => {
       FunctionName: ref(ingestFn.logicalId),
       BatchSize: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 5 },
+      ScalingConfig: { MaximumConcurrency: 2 },
     });
   });
 
@@ -388,7 +389,7 @@ describe('HTTP API', () => {
 });
 
 describe('table', () => {
-  it('uses the shared key design: string keys and both GSIs', () => {
+  it('uses the shared key design: string keys and both GSIs, projecting only what lists read', () => {
     expect(table.properties).toMatchObject({
       KeySchema: [
         { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
@@ -411,7 +412,12 @@ describe('table', () => {
               { AttributeName: index.partitionKey, KeyType: 'HASH' },
               { AttributeName: index.sortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: {
+              ProjectionType: 'INCLUDE',
+              NonKeyAttributes: LIST_PROJECTED_ATTRIBUTES.filter(
+                (a) => a !== index.partitionKey && a !== index.sortKey,
+              ),
+            },
           }),
         ),
       ),
@@ -428,40 +434,7 @@ describe('table', () => {
   });
 });
 
-describe('alarms', () => {
-  const anyAbove0 = {
-    Threshold: 0,
-    ComparisonOperator: 'GreaterThanThreshold',
-    TreatMissingData: 'notBreaching',
-  };
-
-  it('alarms on any message in the dead-letter queue', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq.logicalId, 'QueueName'] } }],
-      ...anyAbove0,
-    });
-  });
-
-  it('alarms on ingest errors and on throttles of both functions', () => {
-    const alarmOn = (metric: string, fn: { logicalId: string }) =>
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/Lambda',
-        MetricName: metric,
-        Dimensions: [{ Name: 'FunctionName', Value: ref(fn.logicalId) }],
-        ...anyAbove0,
-      });
-    alarmOn('Errors', ingestFn);
-    alarmOn('Throttles', ingestFn);
-    alarmOn('Throttles', apiFn);
-  });
-
-  it('has no notification topic unless an alarm email is given', () => {
-    template.resourceCountIs('AWS::SNS::Topic', 0);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
-  });
-});
+// Alarms, tracing, retries and retention: operations.test.ts.
 
 describe('outputs', () => {
   it('exports the names and URLs an operator needs', () => {

@@ -47,8 +47,8 @@ describe('with -c publicApi=true and the other options', () => {
       publicApi: 'true',
       prefix: 'incoming/',
       suffix: '.txt',
-      maxReceiveCount: '5',
-      maxConcurrency: '10',
+      maxReceiveCount: '12',
+      llmConcurrency: '60',
       openAiSecret: 'khulasa/openai',
       openAiModel: 'gpt-4.1-mini',
       openAiBaseUrl: 'https://llm.example.com/v1',
@@ -89,12 +89,17 @@ describe('with -c publicApi=true and the other options', () => {
 
   it('uses maxReceiveCount for the redrive policy and tells the handler the same number', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
-      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 12 }),
     });
-    expect(ingestEnv(template).MAX_RECEIVE_COUNT).toBe('5');
+    expect(ingestEnv(template).MAX_RECEIVE_COUNT).toBe('12');
+  });
+
+  it('splits llmConcurrency=60 into 3 invocations × 5 records × 4 requests per article', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      ScalingConfig: { MaximumConcurrency: 10 },
+      BatchSize: 5,
+      ScalingConfig: { MaximumConcurrency: 3 },
     });
+    expect(ingestEnv(template).LLM_MAP_CONCURRENCY).toBe('4');
   });
 
   it('passes the model, endpoint and languages to the ingest function', () => {

@@ -21,7 +21,7 @@ import { HouseFunction, repoPath } from '../lambda-defaults.ts';
 import { acknowledgeGrantWildcards } from './nag.ts';
 
 /**
- * Every route the api function serves (DESIGN.md "HTTP API"; `ROUTES` in functions/api/registry.ts,
+ * Every route the api function serves (`ROUTES` in functions/api/registry.ts,
  * which a test keeps equal — the CDK app does not import handler code). `public` routes are the
  * reader page, its assets and the OpenAPI document: they hold no data, and a browser must be able
  * to load them before it has a token to send.

@@ -1,5 +1,6 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,15 +9,17 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_OPENAI_MODEL, DEFAULT_SUMMARY_LANGUAGES } from '../context.ts';
+import { DEFAULT_LLM_CONCURRENCY, DEFAULT_OPENAI_MODEL, DEFAULT_SUMMARY_LANGUAGES } from '../context.ts';
 import { HouseFunction, repoPath } from '../lambda-defaults.ts';
+import { type LlmConcurrencyPlan, planLlmConcurrency } from '../llm-concurrency.ts';
+import { DEFAULT_MAX_RECEIVE_COUNT, INGEST_RETRY_BACKOFF, retryWindowSeconds } from '../retry-policy.ts';
 import { acknowledgeGrantWildcards } from './nag.ts';
 
 /**
  * What only some inputs need: the o200k tokenizer (long articles), the DOCX, PDF and HTML
  * parsers and the legacy Arabic encoding tables. The pipeline imports each with a dynamic
  * `import()` on first use; left out of the entry bundle and installed beside it, a plain-text
- * article never loads them (issue 8, budget 2).
+ * article never loads them.
  */
 export const INGEST_LAZY_MODULES: readonly string[] = [
   'gpt-tokenizer',
@@ -32,15 +35,21 @@ export interface IngestionProps {
   readonly table: dynamodb.Table;
   /** Holds the OpenAI API key (a plain string); read once per container. */
   readonly openAiSecret: secretsmanager.ISecret;
-  /** Receives before a message moves to the dead-letter queue. @default 3 */
+  /**
+   * The customer-managed KMS key an existing `openAiSecret` is encrypted with: reading the
+   * secret then also needs `kms:Decrypt` on it. @default - the secret uses the AWS managed key
+   */
+  readonly openAiSecretKmsKeyArn?: string;
+  /**
+   * Receives before a message moves to the dead-letter queue; the handler's backoff between
+   * them is `INGEST_RETRY_BACKOFF` (retry-policy.ts). @default DEFAULT_MAX_RECEIVE_COUNT (8)
+   */
   readonly maxReceiveCount?: number;
   /**
-   * Concurrent invocations the event source may run. Records of one batch are processed
-   * concurrently, so up to `maxConcurrency × batchSize` articles reach the LLM at once. @default 5
+   * How many LLM requests may be in flight at once, as event source concurrency × batch size ×
+   * per-article map concurrency (llm-concurrency.ts). @default planLlmConcurrency(40)
    */
-  readonly maxConcurrency?: number;
-  /** Messages per invocation; small, because one article can take minutes. @default 5 */
-  readonly batchSize?: number;
+  readonly llmConcurrency?: LlmConcurrencyPlan;
   /** Function timeout, sized for a map-reduce run of several LLM calls. @default Duration.minutes(5) */
   readonly timeout?: Duration;
   /** Only keys under this prefix are ingested. @default - every key */
@@ -63,7 +72,7 @@ export interface IngestionProps {
   readonly entry?: string;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Applied to the function's log group. @default RemovalPolicy.RETAIN */
+  /** Applied to the function's log group and the dead-letter queue. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -77,10 +86,20 @@ export class Ingestion extends Construct {
   readonly function: NodejsFunction;
   /** Receives before the dead-letter queue, as configured on the queue (and told to the handler). */
   readonly maxReceiveCount: number;
+  /** The event source's and the handler's share of the LLM concurrency bound. */
+  readonly llmConcurrency: LlmConcurrencyPlan;
+  /** Total backoff a message gets before it is given up (see retry-policy.ts). */
+  readonly retryWindow: Duration;
+  /** The function's timeout (also the claim lease). */
+  readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
     const timeout = props.timeout ?? Duration.minutes(5);
+    this.timeout = timeout;
+    const maxReceiveCount = props.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT;
+    this.llmConcurrency = props.llmConcurrency ?? planLlmConcurrency(DEFAULT_LLM_CONCURRENCY);
+    this.retryWindow = Duration.seconds(retryWindowSeconds(maxReceiveCount, INGEST_RETRY_BACKOFF));
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -88,6 +107,8 @@ export class Ingestion extends Construct {
       // Longer than the source queue's retention: SQS keeps a message's original enqueue time
       // when it moves it to the DLQ, so a shorter DLQ retention would drop it early.
       retentionPeriod: Duration.days(14),
+      // Dead letters are articles nobody has looked at yet: kept with the stack's data in prod.
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
     this.queue = new sqs.Queue(this, 'Queue', {
@@ -96,11 +117,12 @@ export class Ingestion extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(4),
       // AWS's guidance for Lambda event sources: at least 6 × the function timeout, so a batch
-      // retried by the poller is not redelivered while still running.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
+      // retried by the poller is not redelivered while still running. It is also the delay of a
+      // retry whose ChangeMessageVisibility failed: longer than the backoff's cap, never shorter.
+      visibilityTimeout: Duration.seconds(Math.max(timeout.toSeconds() * 6, INGEST_RETRY_BACKOFF.maxSeconds)),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
     });
-    this.maxReceiveCount = this.queue.deadLetterQueue?.maxReceiveCount ?? 3;
+    this.maxReceiveCount = maxReceiveCount;
 
     const house = new HouseFunction(this, 'Ingest', {
       entry: props.entry ?? repoPath('functions/ingest/handler.ts'),
@@ -114,7 +136,14 @@ export class Ingestion extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         QUEUE_URL: this.queue.queueUrl,
+        // The retry policy (retry-policy.ts): on receive MAX_RECEIVE_COUNT the article is marked
+        // failed, and each earlier failed receive waits RETRY_BASE_SECONDS × 2^(n−1), capped at
+        // RETRY_MAX_SECONDS. The handler's backoff uses these same numbers (a test drives it).
         MAX_RECEIVE_COUNT: String(this.maxReceiveCount),
+        RETRY_BASE_SECONDS: String(INGEST_RETRY_BACKOFF.baseSeconds),
+        RETRY_MAX_SECONDS: String(INGEST_RETRY_BACKOFF.maxSeconds),
+        // Chunk summaries of one long article in flight: the per-article share of -c llmConcurrency.
+        LLM_MAP_CONCURRENCY: String(this.llmConcurrency.mapConcurrency),
         // Explicit: a missing key must be an alarmed failure, never a silent extractive fall-back.
         LLM_PROVIDER: 'openai',
         OPENAI_API_KEY_SECRET_ARN: props.openAiSecret.secretArn,
@@ -132,8 +161,8 @@ export class Ingestion extends Construct {
 
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: props.batchSize ?? 5,
-        maxConcurrency: props.maxConcurrency ?? 5,
+        batchSize: this.llmConcurrency.batchSize,
+        maxConcurrency: this.llmConcurrency.maxConcurrency,
         reportBatchItemFailures: true,
       }),
     );
@@ -157,6 +186,18 @@ export class Ingestion extends Construct {
     // The handler backs off transient failures by pushing the message's visibility out.
     this.queue.grant(this.function, 'sqs:ChangeMessageVisibility');
     props.openAiSecret.grantRead(this.function);
+    if (props.openAiSecretKmsKeyArn !== undefined) {
+      // Only through Secrets Manager: the role cannot decrypt anything else with that key.
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [props.openAiSecretKmsKeyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` },
+          },
+        }),
+      );
+    }
 
     acknowledgeGrantWildcards(house.role, { bucket: props.bucket, table: props.table });
   }

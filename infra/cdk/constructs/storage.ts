@@ -72,6 +72,31 @@ export class Storage extends Construct {
   }
 }
 
+/**
+ * What the list queries read from the indexes (`ProjectionExpression` and filters of
+ * `DynamoSummaryStore.list` in lib/store/repository.ts: the public record fields). Keys are
+ * projected anyway. Everything else — the compressed text, text chunk notes, claim and lease
+ * internals — stays on the table: projecting ALL would copy every record write, text
+ * included, into both indexes. A test runs the real list queries against this list.
+ */
+export const LIST_PROJECTED_ATTRIBUTES: readonly string[] = [
+  'id',
+  'status',
+  'source',
+  'article',
+  'summaries',
+  'entities',
+  'topics',
+  'quality',
+  'model',
+  'usage',
+  'contentHash',
+  'schemaVersion',
+  'error',
+  'createdAt',
+  'updatedAt',
+];
+
 type KeyElement = { AttributeName: string; KeyType: 'HASH' | 'RANGE' };
 type Design = ReturnType<typeof createTableInput>;
 
@@ -96,7 +121,11 @@ function createSummariesTable(
       indexName: index.IndexName,
       partitionKey: keyAttribute(design, index.KeySchema, 'HASH'),
       sortKey: keyAttribute(design, index.KeySchema, 'RANGE'),
-      projectionType: dynamodb.ProjectionType.ALL,
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      // An index's own key attributes are always projected; DynamoDB rejects them listed again.
+      nonKeyAttributes: LIST_PROJECTED_ATTRIBUTES.filter(
+        (a) => !index.KeySchema.some((k) => k.AttributeName === a),
+      ),
     });
   }
   return table;
