@@ -37,7 +37,10 @@ const MAX_TEXT_CHARS = 2_000_000;
 const defaultDir = fileURLToPath(new URL('../../shared/corpora/html', import.meta.url));
 const dir = resolve(process.argv[2] ?? defaultDir);
 
-const norm = (s: string): string => s.replace(/[\s\u001c-\u001f\u0085]+/gu, ' ').trim();
+// Python's `\s` also matches U+001C–U+001F and U+0085; the scoring follows Python.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: those separators are whitespace to the scorer
+const PY_SPACE = /[\s\x1c-\x1f\x85]+/gu;
+const norm = (s: string): string => s.replace(PY_SPACE, ' ').trim();
 
 function score(truth: Truth, text: string | null): Counts {
   const extracted = text === null ? null : norm(text);
@@ -80,9 +83,16 @@ function readabilityText(bytes: Uint8Array): string | null {
   return article?.textContent ?? null;
 }
 
-async function khulasaText(bytes: Uint8Array, file: string): Promise<{ text: string | null; error: string | null }> {
+async function khulasaText(
+  bytes: Uint8Array,
+  file: string,
+): Promise<{ text: string | null; error: string | null }> {
   try {
-    const prepared = await prepareArticle(bytes, { maxTextChars: MAX_TEXT_CHARS, contentType: null, key: file });
+    const prepared = await prepareArticle(bytes, {
+      maxTextChars: MAX_TEXT_CHARS,
+      contentType: null,
+      key: file,
+    });
     return { text: prepared.body, error: null };
   } catch (e: unknown) {
     return { text: null, error: e instanceof ArticleError ? e.code : String(e) };
