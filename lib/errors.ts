@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'unsupported_type',
   'undecodable',
   'no_text',
+  'too_complex',
   'source_missing',
   'source_changed',
   'llm_not_configured',
@@ -89,6 +90,14 @@ export class NoTextError extends ArticleError {
   constructor(message = 'No article text could be found in the file.') {
     super('no_text', message);
     this.name = 'NoTextError';
+  }
+}
+
+/** A page whose markup is too large or too deeply nested to parse within bounded time and memory. */
+export class TooComplexError extends ArticleError {
+  constructor(message = 'The HTML page has too many elements to extract an article from.') {
+    super('too_complex', message);
+    this.name = 'TooComplexError';
   }
 }
 

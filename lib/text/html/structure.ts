@@ -1,0 +1,114 @@
+/**
+ * Structure-based cleaning, judged on the shape of a block rather than on its words or class
+ * names (which also occur inside articles: `Page-ad-margins`, `post-share-enabled`, an ASP.NET
+ * `<form>` around the whole page):
+ *
+ * - before Readability, page furniture by tag or ARIA role (nav, aside, footer…) goes, unless it
+ *   holds a large share of the page's text (then it is a wrapper, not furniture);
+ * - after Readability, link blocks go: lists and short paragraphs whose text is mostly links
+ *   ("read also", related headlines, tag clouds), boilerpipe's link-density signal. A block of
+ *   links with dates is a teaser list wherever it sits. Nothing goes when the links would take
+ *   a large share of the article, so a page that is mostly links keeps its text.
+ *
+ * All walks are iterative: a page cannot overflow the stack.
+ */
+import type { DomElement, DomNode } from '../extract/dom.ts';
+
+const ELEMENT = 1;
+const TEXT = 3;
+
+const FURNITURE =
+  'nav, aside, footer, iframe, object, embed, svg, canvas, button, input, select, textarea, [role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], [hidden], [aria-hidden="true"]';
+/** A furniture element holding more than this share of the page's text is a wrapper: kept. */
+const WRAPPER_SHARE = 0.4;
+
+/** Whitespace-free length of the text under `node`, counted iteratively. */
+export function textLength(node: DomNode): number {
+  let total = 0;
+  const stack: DomNode[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop() as DomNode;
+    if (current.nodeType === TEXT) {
+      total += (current.textContent ?? '').replace(/\s+/g, '').length;
+      continue;
+    }
+    if (current.nodeType !== ELEMENT) continue;
+    const name = current.nodeName.toUpperCase();
+    if (name === 'SCRIPT' || name === 'STYLE' || name === 'NOSCRIPT' || name === 'TEMPLATE') continue;
+    const children = current.childNodes;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as DomNode);
+  }
+  return total;
+}
+
+function linkTextLength(el: DomElement): number {
+  let total = 0;
+  const links = el.querySelectorAll('a');
+  for (let i = 0; i < links.length; i++) total += textLength(links[i] as DomElement);
+  return total;
+}
+
+/** Removes page furniture found by tag or role, except wrappers that hold much of the page's text. */
+export function removeFurniture(body: DomElement): void {
+  const pageText = textLength(body);
+  for (const el of Array.from(body.querySelectorAll(FURNITURE))) {
+    if (el.parentNode === null) continue;
+    if (pageText > 0 && textLength(el) > WRAPPER_SHARE * pageText) continue;
+    el.remove();
+  }
+}
+
+const LIST_BLOCKS = 'nav, aside, footer, ul, ol, dl, table, div, section, p';
+/** Share of a block's text in links above which it is a link block (boilerpipe uses ~0.33 for lists). */
+const LINK_DENSITY = 0.6;
+/** A paragraph this long (non-space characters) is prose even when it is mostly links. */
+const LONG_LINK_PARAGRAPH = 400;
+/** Link blocks may take at most this share of the article's text; beyond it, the page is kept whole. */
+const MAX_PRUNED_SHARE = 0.35;
+const DATE = /\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b/;
+
+interface Candidate {
+  el: DomElement;
+  length: number;
+}
+
+function isLinkBlock(el: DomElement, length: number): boolean {
+  if (length === 0) return false;
+  const linked = linkTextLength(el);
+  const name = el.tagName.toUpperCase();
+  const links = el.querySelectorAll('a').length;
+  if (name === 'P') return linked >= LINK_DENSITY * length && length < LONG_LINK_PARAGRAPH;
+  if (name === 'DIV' || name === 'SECTION') {
+    // A container of several links with little else: a teaser list or related box.
+    if (links < 2) return false;
+    const dated = DATE.test(el.textContent ?? '');
+    return linked >= (dated ? 0.5 : LINK_DENSITY) * length;
+  }
+  return links >= 1 && linked >= LINK_DENSITY * length;
+}
+
+/**
+ * Removes link blocks from an extracted article (outermost first). Figures and their captions
+ * are never touched: a credit line with a link is part of the article.
+ */
+export function pruneLinkBlocks(article: DomElement): void {
+  const total = textLength(article);
+  if (total === 0) return;
+  const chosen: Candidate[] = [];
+  let pruned = 0;
+  for (const el of Array.from(article.querySelectorAll(LIST_BLOCKS))) {
+    if (chosen.some((c) => isInside(el, c.el))) continue;
+    if (el.closest('figure, figcaption, blockquote, pre') !== null) continue;
+    const length = textLength(el);
+    if (!isLinkBlock(el, length)) continue;
+    chosen.push({ el, length });
+    pruned += length;
+  }
+  if (pruned > MAX_PRUNED_SHARE * total) return;
+  for (const c of chosen) c.el.remove();
+}
+
+function isInside(node: DomNode, ancestor: DomNode): boolean {
+  for (let p = node.parentNode; p !== null; p = p.parentNode) if (p === ancestor) return true;
+  return false;
+}
