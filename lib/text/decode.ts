@@ -47,10 +47,11 @@ export const BINARY_SIGNATURES: ReadonlyArray<{ name: string; bytes: readonly nu
   { name: 'WebAssembly module', bytes: [0x00, 0x61, 0x73, 0x6d] },
 ];
 
-/** Text with NULs at most this share of its bytes is text with stray NULs (dropped); more is binary. */
+/** Text with at most this many NULs, or this share of its bytes, has stray NULs (dropped); more is binary. */
+const MAX_STRAY_NULS = 16;
 const MAX_STRAY_NUL_SHARE = 0.01;
 /** UTF-8 with invalid bytes still reads as UTF-8 when its valid multi-byte characters outnumber them this much. */
-const MIN_VALID_PER_INVALID = 20;
+const MIN_VALID_PER_INVALID = 4;
 /** Share of 2-byte units with a NUL on one side that makes BOM-less bytes UTF-16. */
 const MIN_UTF16_NUL_SHARE = 0.05;
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -163,7 +164,7 @@ function decodeLegacy(bytes: Uint8Array, codec: CodecAccess, declared: string | 
 function withoutStrayNuls(bytes: Uint8Array): Uint8Array {
   let nuls = 0;
   for (const b of bytes) if (b === 0) nuls++;
-  if (nuls > MAX_STRAY_NUL_SHARE * bytes.length) {
+  if (nuls > Math.max(MAX_STRAY_NULS, MAX_STRAY_NUL_SHARE * bytes.length)) {
     throw new UnsupportedTypeError('The file contains binary data, not text.');
   }
   return bytes.filter((b) => b !== 0);
@@ -193,7 +194,7 @@ function nearlyUtf8(bytes: Uint8Array): DecodedText | null {
     if (c === 0xfffd) invalid++;
     else if (c >= 0x80 && !(c >= 0xdc00 && c <= 0xdfff)) multiByte++;
   }
-  return multiByte >= MIN_VALID_PER_INVALID * invalid
+  return multiByte > 0 && multiByte >= MIN_VALID_PER_INVALID * invalid
     ? { text: lenient, encoding: 'utf-8 (invalid bytes replaced)' }
     : null;
 }

@@ -101,16 +101,18 @@ export async function extractHtml(
   const plainDocument = parse(html);
   const meta = readMetadata(plainDocument);
   const cleanedDocument = parse(html);
-  if (cleanedDocument.body) removeFurniture(cleanedDocument.body);
+  const removed = cleanedDocument.body ? removeFurniture(cleanedDocument.body) : 0;
   // The fallback when Readability finds no article (short pages): the cleaned main/article/body.
   const container =
     cleanedDocument.querySelector('article') ?? cleanedDocument.querySelector('main') ?? cleanedDocument.body;
   const fallback = container ? domToText(container) : '';
 
   const plain = readArticle(plainDocument, parse, Readability as unknown as ReadabilityClass);
-  const cleaned = readArticle(cleanedDocument, parse, Readability as unknown as ReadabilityClass);
   const plainText = plain ? articleText(plain) : '';
-  const cleanedText = cleaned ? articleText(cleaned) : '';
+  // Nothing removed: the cleaned page is the plain page, and Readability's answer is the same.
+  const cleaned =
+    removed === 0 ? plain : readArticle(cleanedDocument, parse, Readability as unknown as ReadabilityClass);
+  const cleanedText = removed === 0 ? plainText : cleaned ? articleText(cleaned) : '';
   const text =
     plain && coverage(cleanedText, plainText) < MIN_COVERAGE ? plainText : cleaned ? cleanedText : fallback;
   const body = removeLeadingTitle(text, meta.title);

@@ -52,6 +52,7 @@ interface Open {
 
 export interface MarkupStats {
   html: string;
+  /** Elements left after flattening. */
   elements: number;
   /** The deepest nesting seen in the source (before flattening). */
   depth: number;
@@ -72,6 +73,13 @@ export function boundMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_
   let elements = 0;
   let depth = 0;
   let flattened = 0;
+  // Only the elements the parser will see count: flattened tags cost it nothing.
+  const countElement = () => {
+    elements++;
+    if (elements > limits.maxElements) {
+      throw new TooComplexError(`The HTML page has more than ${limits.maxElements} elements.`);
+    }
+  };
   const lower = html.toLowerCase();
   TAG.lastIndex = 0;
   for (let match = TAG.exec(html); match !== null; match = TAG.exec(html)) {
@@ -89,16 +97,16 @@ export function boundMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_
       if (open.dropped) cuts.push(start, end);
       continue;
     }
-    elements++;
-    if (elements > limits.maxElements) {
-      throw new TooComplexError(`The HTML page has more than ${limits.maxElements} elements.`);
-    }
     if (RAW_TEXT.has(name)) {
+      countElement();
       const close = lower.indexOf(`</${name}`, end);
       TAG.lastIndex = close < 0 ? html.length : close;
       continue;
     }
-    if (VOID.has(name) || html.charCodeAt(end - 2) === 0x2f /* "/>" */) continue;
+    if (VOID.has(name) || html.charCodeAt(end - 2) === 0x2f /* "/>" */) {
+      countElement();
+      continue;
+    }
     const top = stack[stack.length - 1];
     if (top !== undefined && top.name === name && SELF_CLOSING_SIBLINGS.has(name)) {
       stack.pop();
@@ -109,7 +117,10 @@ export function boundMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_
     if (dropped) {
       flattened++;
       cuts.push(start, end);
-    } else kept++;
+    } else {
+      kept++;
+      countElement();
+    }
     if (stack.length > depth) depth = stack.length;
   }
   return { html: cuts.length === 0 ? html : cutOut(html, cuts), elements, depth, flattened };

@@ -48,14 +48,20 @@ function linkTextLength(el: DomElement): number {
   return total;
 }
 
-/** Removes page furniture found by tag or role, except wrappers that hold much of the page's text. */
-export function removeFurniture(body: DomElement): void {
+/**
+ * Removes page furniture found by tag or role, except wrappers that hold much of the page's
+ * text. Returns how many elements went.
+ */
+export function removeFurniture(body: DomElement): number {
   const pageText = textLength(body);
+  let removed = 0;
   for (const el of Array.from(body.querySelectorAll(FURNITURE))) {
     if (el.parentNode === null) continue;
     if (pageText > 0 && textLength(el) > WRAPPER_SHARE * pageText) continue;
     el.remove();
+    removed++;
   }
+  return removed;
 }
 
 const LIST_BLOCKS = 'nav, aside, footer, ul, ol, dl, table, div, section, p';
