@@ -47,7 +47,7 @@ export const BINARY_SIGNATURES: ReadonlyArray<{ name: string; bytes: readonly nu
   { name: 'WebAssembly module', bytes: [0x00, 0x61, 0x73, 0x6d] },
 ];
 
-/** Text with at most this many NULs, or this share of its bytes, has stray NULs (dropped); more is binary. */
+/** Text with NULs in at most this share of its bytes (or a handful in a short text) has stray NULs (dropped); more is binary. */
 const MAX_STRAY_NULS = 16;
 const MAX_STRAY_NUL_SHARE = 0.01;
 /** UTF-8 with invalid bytes still reads as UTF-8 when its valid multi-byte characters outnumber them this much. */
@@ -164,7 +164,9 @@ function decodeLegacy(bytes: Uint8Array, codec: CodecAccess, declared: string | 
 function withoutStrayNuls(bytes: Uint8Array): Uint8Array {
   let nuls = 0;
   for (const b of bytes) if (b === 0) nuls++;
-  if (nuls > Math.max(MAX_STRAY_NULS, MAX_STRAY_NUL_SHARE * bytes.length)) {
+  const stray =
+    nuls <= MAX_STRAY_NUL_SHARE * bytes.length || (nuls <= MAX_STRAY_NULS && nuls * 20 <= bytes.length);
+  if (!stray) {
     throw new UnsupportedTypeError('The file contains binary data, not text.');
   }
   return bytes.filter((b) => b !== 0);
