@@ -12,6 +12,8 @@ export interface DomNode {
 
 export interface DomElement extends DomNode {
   readonly tagName: string;
+  readonly children: ArrayLike<DomElement>;
+  readonly previousElementSibling: DomElement | null;
   getAttribute(name: string): string | null;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;

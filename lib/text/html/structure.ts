@@ -72,6 +72,27 @@ const LONG_LINK_PARAGRAPH = 400;
 /** Link blocks may take at most this share of the article's text; beyond it, the page is kept whole. */
 const MAX_PRUNED_SHARE = 0.35;
 const DATE = /\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b/;
+/** Share of a teaser's text its headline link has at least (the rest: a date, a one-line summary). */
+const TEASER_LINK_SHARE = 0.25;
+const HEADING = /^H[2-6]$/;
+/** A heading this short right before a removed block is that block's title ("Related articles"). */
+const BLOCK_TITLE_CHARS = 80;
+
+/** A dated link with a little text: one item of a "more stories" list. */
+function isTeaser(el: DomElement): boolean {
+  const length = textLength(el);
+  if (length === 0 || el.querySelector('a') === null) return false;
+  const dated = el.querySelector('time') !== null || DATE.test(el.textContent ?? '');
+  return dated && linkTextLength(el) >= TEASER_LINK_SHARE * length;
+}
+
+/** Two or more children, nearly all of them teasers: a list of other articles, whatever its tags. */
+function isTeaserList(el: DomElement): boolean {
+  const children = Array.from(el.children);
+  if (children.length < 2) return false;
+  const teasers = children.filter(isTeaser).length;
+  return teasers >= 2 && teasers >= 0.75 * children.length;
+}
 
 interface Candidate {
   el: DomElement;
@@ -83,6 +104,7 @@ function isLinkBlock(el: DomElement, length: number): boolean {
   const linked = linkTextLength(el);
   const name = el.tagName.toUpperCase();
   const links = el.querySelectorAll('a').length;
+  if (links >= 2 && isTeaserList(el)) return true;
   if (name === 'P') return linked >= LINK_DENSITY * length && length < LONG_LINK_PARAGRAPH;
   if (name === 'DIV' || name === 'SECTION') {
     // A container of several links with little else: a teaser list or related box.
@@ -111,7 +133,12 @@ export function pruneLinkBlocks(article: DomElement): void {
     pruned += length;
   }
   if (pruned > MAX_PRUNED_SHARE * total) return;
-  for (const c of chosen) c.el.remove();
+  for (const c of chosen) {
+    const title = c.el.previousElementSibling;
+    if (title && HEADING.test(title.tagName.toUpperCase()) && textLength(title) <= BLOCK_TITLE_CHARS)
+      title.remove();
+    c.el.remove();
+  }
 }
 
 function isInside(node: DomNode, ancestor: DomNode): boolean {

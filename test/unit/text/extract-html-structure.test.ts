@@ -65,7 +65,8 @@ describe.each([
     it('drops a dated "more stories" block before the article and keeps the article after it', async () => {
       const teasers = [1, 2, 3]
         .map(
-          (n) => `<div><a href="/s${n}">Teaser headline number ${n} of the day</a><p>2025-03-0${n}</p></div>`,
+          (n) =>
+            `<div><h3><a href="/s${n}">Teaser headline number ${n} of the day</a></h3><span>2025-03-0${n}</span><p>A short summary of another story from the city.</p></div>`,
         )
         .join('');
       const html = page(
