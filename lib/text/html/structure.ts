@@ -122,13 +122,20 @@ function isLinkBlock(el: DomElement, length: number): boolean {
 export function pruneLinkBlocks(article: DomElement): void {
   const total = textLength(article);
   if (total === 0) return;
+  const blocks = Array.from(article.querySelectorAll(LIST_BLOCKS));
+  const { first, last } = proseSpan(blocks);
   const chosen: Candidate[] = [];
   let pruned = 0;
-  for (const el of Array.from(article.querySelectorAll(LIST_BLOCKS))) {
+  for (let i = 0; i < blocks.length; i++) {
+    const el = blocks[i] as DomElement;
     if (chosen.some((c) => isInside(el, c.el))) continue;
     if (el.closest('figure, figcaption, blockquote, pre') !== null) continue;
     const length = textLength(el);
     if (!isLinkBlock(el, length)) continue;
+    // Inside the main text a lone link paragraph is the article's own (a contact, an event
+    // page); only the labelled form ("Read also: <a>headline</a>") is another article's teaser.
+    const withinProse = i > first && i < last;
+    if (withinProse && el.tagName.toUpperCase() === 'P' && !isLabelledLink(el)) continue;
     chosen.push({ el, length });
     pruned += length;
   }
@@ -139,6 +146,35 @@ export function pruneLinkBlocks(article: DomElement): void {
       title.remove();
     c.el.remove();
   }
+}
+
+/** A paragraph with this much text outside links is prose. */
+const PROSE_CHARS = 100;
+
+/** Indexes of the first and last prose paragraphs among `blocks` (document order). */
+function proseSpan(blocks: DomElement[]): { first: number; last: number } {
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < blocks.length; i++) {
+    const el = blocks[i] as DomElement;
+    if (el.tagName.toUpperCase() !== 'P') continue;
+    if (textLength(el) - linkTextLength(el) < PROSE_CHARS) continue;
+    if (first < 0) first = i;
+    last = i;
+  }
+  return { first, last };
+}
+
+/** A short label, then a link of several words: "Read also: <a>…</a>", "<b>اقرأ أيضا</b> <a>…</a>". */
+function isLabelledLink(p: DomElement): boolean {
+  const link = p.querySelector('a');
+  if (link === null) return false;
+  const linkText = (link.textContent ?? '').trim();
+  if ((linkText.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) < 3) return false;
+  const whole = (p.textContent ?? '').replace(/\s+/g, ' ').trim();
+  const label = whole.slice(0, Math.max(0, whole.indexOf(linkText.replace(/\s+/g, ' ')))).trim();
+  if (label === '') return /^[^\p{L}\p{N}]*[\p{L}\s]{2,30}\s*[:：|»>\-–—]/u.test(linkText);
+  return label.length <= 40 && (/[:：|»>\-–—]$/u.test(label) || p.querySelector('strong, b') !== null);
 }
 
 function isInside(node: DomNode, ancestor: DomNode): boolean {
