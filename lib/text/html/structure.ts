@@ -18,7 +18,7 @@ const ELEMENT = 1;
 const TEXT = 3;
 
 const FURNITURE =
-  'nav, aside, footer, iframe, object, embed, svg, canvas, button, input, select, textarea, [role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], [hidden], [aria-hidden="true"]';
+  'nav, aside, footer, form, iframe, object, embed, svg, canvas, button, input, select, textarea, [role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], [hidden], [aria-hidden="true"]';
 /** A furniture element holding more than this share of the page's text is a wrapper: kept. */
 const WRAPPER_SHARE = 0.4;
 
