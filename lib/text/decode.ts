@@ -19,7 +19,7 @@ export interface DecodeOptions {
   declaredCharset?: string | null;
 }
 
-/** The part of iconv-lite we use; loaded only when a file is not UTF-8 (issue 8, budget 2). */
+/** The part of iconv-lite we use; loaded only when a file is not UTF-8, to keep cold starts light. */
 interface LegacyCodec {
   decode(bytes: Uint8Array, encoding: string): string;
   encodingExists(encoding: string): boolean;
