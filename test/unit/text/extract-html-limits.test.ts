@@ -37,6 +37,12 @@ describe('bounded work on deeply nested HTML', () => {
     expect(() => boundMarkup(html, { maxDepth: 48, maxElements: 100 })).toThrow(TooComplexError);
   });
 
+  it('ends a page with more elements than the parser is given (50,000) as too_complex, before parsing', async () => {
+    const html = `<!DOCTYPE html><html><body>${'<p>x</p>'.repeat(50_001)}</body></html>`;
+
+    await expect(prepare(html)).rejects.toMatchObject({ code: 'too_complex' });
+  });
+
   it('extracts the article of an English page with 5,000 nested <div>s and text at every level (about 1 MB)', async () => {
     const html = nested(5_000, sentence.repeat(4), `${sentence.repeat(2)}`);
 
