@@ -40,7 +40,13 @@ type ReadabilityClass = new (
 
 /** Readability's article as a detached body element, or null when it finds none. */
 function readArticle(document: DomDocument, parse: Parse, Readability: ReadabilityClass): DomElement | null {
-  const article = new Readability(document as never, { charThreshold: 200 }).parse();
+  let article: { content?: string | null } | null;
+  try {
+    article = new Readability(document as never, { charThreshold: 200 }).parse();
+  } catch {
+    // Readability trips on some malformed trees; the other run or the fallback still reads the page.
+    return null;
+  }
   if (!article?.content) return null;
   const body = parse(`<!DOCTYPE html><html><body>${article.content}</body></html>`).body;
   return body && textLength(body) > 0 ? body : null;
