@@ -3,7 +3,7 @@ import { decodeText } from '../decode.ts';
 import { sniffMetaCharset } from '../html/charset.ts';
 import { boundMarkup } from '../html/limits.ts';
 import { readMetadata } from '../html/metadata.ts';
-import { pruneLinkBlocks, removeFurniture, textLength } from '../html/structure.ts';
+import { pruneLinkBlocks, removeFurniture, textLength, trimTail } from '../html/structure.ts';
 import type { DomDocument, DomElement } from './dom.ts';
 import { domToText } from './dom.ts';
 import { removeLeadingTitle } from './shared.ts';
@@ -56,6 +56,7 @@ function readArticle(document: DomDocument, parse: Parse, Readability: Readabili
 function articleText(article: DomElement): string {
   const whole = domToText(article);
   pruneLinkBlocks(article);
+  trimTail(article);
   const pruned = domToText(article);
   return /\S/.test(pruned) ? pruned : whole;
 }

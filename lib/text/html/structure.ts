@@ -181,3 +181,39 @@ function isInside(node: DomNode, ancestor: DomNode): boolean {
   for (let p = node.parentNode; p !== null; p = p.parentNode) if (p === ancestor) return true;
   return false;
 }
+
+/** A closing section after the main text with less text than this (outside links) is page furniture. */
+const MAX_TAIL_CHARS = 200;
+
+/**
+ * Drops a closing section that starts with a heading after the last prose paragraph and holds
+ * almost no text of its own: "More on this topic", "You may also like", "Share this article"
+ * and the few teaser words under them. Captions and credits inside the article are not headings,
+ * and a final section with prose of its own stays.
+ */
+export function trimTail(article: DomElement): void {
+  const all = Array.from(article.querySelectorAll('*'));
+  let lastProse = -1;
+  for (let i = 0; i < all.length; i++) {
+    const el = all[i] as DomElement;
+    if (el.tagName.toUpperCase() === 'P' && textLength(el) - linkTextLength(el) >= PROSE_CHARS) lastProse = i;
+  }
+  if (lastProse < 0) return;
+  let start = -1;
+  for (let i = lastProse + 1; i < all.length; i++) {
+    if (
+      HEADING.test((all[i] as DomElement).tagName.toUpperCase()) &&
+      !isInside(all[i] as DomElement, all[lastProse] as DomElement)
+    ) {
+      start = i;
+      break;
+    }
+  }
+  if (start < 0) return;
+  const tail = new Set<DomNode>(all.slice(start));
+  const top = all.slice(start).filter((el) => el.parentNode === null || !tail.has(el.parentNode));
+  let own = 0;
+  for (const el of top) own += textLength(el) - linkTextLength(el);
+  if (own > MAX_TAIL_CHARS) return;
+  for (const el of top) el.remove();
+}

@@ -107,6 +107,20 @@ describe.each([
       for (const p of paragraphs) expect(out.body).toContain(p);
     });
 
+    it('drops a closing "more on this topic" section after the main text but keeps a final section with prose', async () => {
+      const html = page(
+        lang,
+        `<article><p>${p1}</p><p>${p2}</p><h2>Background</h2><p>${p3}</p><h3>${moreStories}</h3><div><span>Teaser words</span> <a href="/x">Other story headline here</a></div></article>${footer}`,
+      );
+
+      const out = await prepare(html);
+
+      expect(out.body).toContain(p3);
+      expect(out.body).toContain('Background');
+      expect(out.body).not.toContain(moreStories);
+      expect(out.body).not.toContain('Teaser words');
+    });
+
     it('does not fall back to the whole page when the article is shorter than the boilerplate', async () => {
       const notices = Array.from({ length: 80 }, (_, i) => `<div>Site notice line ${i}</div>`).join('');
       const html = page(
