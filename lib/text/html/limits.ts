@@ -40,6 +40,8 @@ const VOID = new Set([
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'noembed', 'noframes']);
 /** Elements a start tag of the same name closes implicitly (`<p>a<p>b`, `<li>a<li>b`). */
 const SELF_CLOSING_SIBLINGS = new Set(['p', 'li', 'dt', 'dd', 'option', 'tr', 'td', 'th']);
+/** Attribute-less start tags in a row, with nothing between them, kept before the rest are dropped. */
+const MAX_BARE_WRAPPERS = 8;
 /** How far up the open-element stack an end tag looks for its start tag (stray end tags are common). */
 const END_TAG_SEARCH = 64;
 
@@ -81,6 +83,9 @@ export function boundMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_
     }
   };
   const lower = html.toLowerCase();
+  /** Start tags in a row with nothing but whitespace between them, and where the last tag ended. */
+  let bareRun = 0;
+  let lastEnd = 0;
   TAG.lastIndex = 0;
   for (let match = TAG.exec(html); match !== null; match = TAG.exec(html)) {
     const rawName = match[2];
@@ -88,6 +93,9 @@ export function boundMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_
     const name = rawName.toLowerCase();
     const start = match.index;
     const end = TAG.lastIndex;
+    const bare = match[1] !== '/' && onlySpace(html, lastEnd, start);
+    bareRun = bare ? bareRun + 1 : match[1] === '/' ? 0 : 1;
+    lastEnd = end;
     if (match[1] === '/') {
       const at = findOpen(stack, name);
       if (at < 0) continue;
@@ -112,7 +120,9 @@ export function boundMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_
       stack.pop();
       if (!top.dropped) kept--;
     }
-    const dropped = kept >= limits.maxDepth;
+    // A long chain of attribute-less wrappers (`<div><div><div>…`) says nothing: keep its first few.
+    const emptyWrapper = bareRun > MAX_BARE_WRAPPERS && end - start === name.length + 2;
+    const dropped = kept >= limits.maxDepth || emptyWrapper;
     stack.push({ name, dropped });
     if (dropped) {
       flattened++;
@@ -124,6 +134,14 @@ export function boundMarkup(html: string, limits: MarkupLimits = DEFAULT_MARKUP_
     if (stack.length > depth) depth = stack.length;
   }
   return { html: cuts.length === 0 ? html : cutOut(html, cuts), elements, depth, flattened };
+}
+
+function onlySpace(html: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = html.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d && c !== 0x0c) return false;
+  }
+  return true;
 }
 
 function findOpen(stack: Open[], name: string): number {

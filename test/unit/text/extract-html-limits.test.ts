@@ -25,6 +25,18 @@ describe('bounded work on deeply nested HTML', () => {
     expect(boundMarkup(out.html, { maxDepth: 1000, maxElements: 10_000 }).depth).toBeLessThanOrEqual(11);
   });
 
+  it('keeps only the first few of a chain of attribute-less wrappers, but wrappers with attributes up to the depth limit', () => {
+    const bare = `<body>${'<div>'.repeat(30)}text${'</div>'.repeat(30)}</body>`;
+    const named = `<body>${'<div class="w">'.repeat(30)}text${'</div>'.repeat(30)}</body>`;
+
+    const flattenedBare = boundMarkup(bare).html;
+    const keptNamed = boundMarkup(named).html;
+
+    expect(boundMarkup(flattenedBare).depth).toBeLessThanOrEqual(10);
+    expect(flattenedBare.replace(/<[^>]*>/g, '')).toBe('text');
+    expect(keptNamed).toBe(named);
+  });
+
   it('leaves a page within the limits byte for byte as it was', () => {
     const html = '<html><body><div><p>One<p>Two</div><script>if (a < b) "<div>"</script></body></html>';
 
