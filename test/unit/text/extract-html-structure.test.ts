@@ -136,3 +136,18 @@ describe.each([
     });
   },
 );
+
+describe('the body of an HTML article', () => {
+  it('does not open with the headline or the date line, which the record carries as metadata', async () => {
+    const html = page(
+      'ar',
+      `<article><h1>خطة النقل الجديدة</h1><div><time datetime="2025-07-02">2 يوليو 2025</time></div><p>${AR[0]}</p><p>${AR[1]}</p><p>${AR[2]}</p></article>`,
+      '<meta property="og:title" content="خطة النقل الجديدة">',
+    );
+
+    const out = await prepare(html);
+
+    expect(out.publishedAt).toBe('2025-07-02');
+    expect(out.body.startsWith(AR[0] as string)).toBe(true);
+  });
+});
