@@ -64,6 +64,14 @@ export class NoTextError extends ArticleError {
   }
 }
 
+/** A page whose markup is too large or too deeply nested to parse within bounded time and memory. */
+export class TooComplexError extends ArticleError {
+  constructor(message = 'The HTML page has too many elements to extract an article from.') {
+    super('too_complex', message);
+    this.name = 'TooComplexError';
+  }
+}
+
 export class SourceMissingError extends ArticleError {
   constructor(key: string) {
     super('source_missing', `The object ${JSON.stringify(key)} no longer exists in the bucket.`);

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'unsupported_type',
   'undecodable',
   'no_text',
+  'too_complex',
   'source_missing',
   'source_changed',
   'llm_not_configured',

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
 import { EmptyArticleError, UndecodableError, UnsupportedTypeError } from '../errors.ts';
+import { isCleanArabic, isPlausibleLatin, repairMojibake, type Score, scoreText } from './decode-score.ts';
+
+export { scoreText } from './decode-score.ts';
 
 export interface DecodedText {
   text: string;
@@ -16,7 +19,7 @@ export interface DecodeOptions {
   declaredCharset?: string | null;
 }
 
-/** The part of iconv-lite we use; loaded only when a file is not UTF-8 (issue 8, budget 2). */
+/** The part of iconv-lite we use; loaded only when a file is not UTF-8, to keep cold starts light. */
 interface LegacyCodec {
   decode(bytes: Uint8Array, encoding: string): string;
   encodingExists(encoding: string): boolean;
@@ -39,7 +42,19 @@ export const BINARY_SIGNATURES: ReadonlyArray<{ name: string; bytes: readonly nu
   { name: 'legacy Word/Office (OLE2) document', bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1] },
   { name: '7-Zip archive', bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
   { name: 'RAR archive', bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07] },
+  { name: 'ELF executable', bytes: [0x7f, 0x45, 0x4c, 0x46] },
+  { name: 'Windows executable', bytes: [0x4d, 0x5a, 0x90, 0x00] },
+  { name: 'WebAssembly module', bytes: [0x00, 0x61, 0x73, 0x6d] },
 ];
+
+/** Text with NULs in at most this share of its bytes (or a handful in a short text) has stray NULs (dropped); more is binary. */
+const MAX_STRAY_NULS = 16;
+const MAX_STRAY_NUL_SHARE = 0.01;
+/** UTF-8 with invalid bytes still reads as UTF-8 when its valid multi-byte characters outnumber them this much. */
+const MIN_VALID_PER_INVALID = 4;
+/** Share of 2-byte units with a NUL on one side that makes BOM-less bytes UTF-16. */
+const MIN_UTF16_NUL_SHARE = 0.05;
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return prefix.length <= bytes.length && prefix.every((b, i) => bytes[i] === b);
@@ -69,110 +84,6 @@ function legacyCodecSync(): LegacyCodec {
 /** Thrown inside `decodeText` when the legacy codec is needed but not loaded yet. */
 class LegacyCodecNeeded extends Error {}
 
-// ---------------------------------------------------------------------------------------------
-// Scoring candidates.
-
-const isArabicLetter = (c: number) =>
-  (c >= 0x0620 && c <= 0x064a) ||
-  (c >= 0x066e && c <= 0x06d3) ||
-  (c >= 0x06fa && c <= 0x06ff) ||
-  (c >= 0xfb50 && c <= 0xfdff) ||
-  (c >= 0xfe70 && c <= 0xfefc);
-const isArabicMark = (c: number) => (c >= 0x064b && c <= 0x0652) || c === 0x0670;
-const isAsciiLetter = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-/** Latin-1 letters (À–ÿ without × ÷): the tell-tale of Arabic bytes read in a Latin code page. */
-const isLatin1Letter = (c: number) => c >= 0xc0 && c <= 0xff && c !== 0xd7 && c !== 0xf7;
-const isBadControl = (c: number) =>
-  (c >= 0x80 && c <= 0x9f) || (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c);
-/** Letters of scripts no article here uses: what UTF-16 misreads of 8-bit text turn into. */
-const isForeign = (c: number) =>
-  (c >= 0x0250 && c < 0x0600) || (c >= 0x0700 && c < 0x2000) || (c >= 0x2c00 && c < 0xfb50);
-
-interface Score {
-  arabic: number;
-  ascii: number;
-  latin1: number;
-  /** Replacement characters, C1/C0 controls, Latin-1 letters touching Arabic ones, stray marks, foreign script. */
-  bad: number;
-}
-
-export function scoreText(text: string): Score {
-  let arabic = 0;
-  let ascii = 0;
-  let latin1 = 0;
-  let bad = 0;
-  let prev = 0x20;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isArabicLetter(c)) {
-      arabic++;
-      if (isLatin1Letter(prev)) bad++;
-    } else if (isAsciiLetter(c)) ascii++;
-    else if (isLatin1Letter(c)) {
-      latin1++;
-      if (isArabicLetter(prev)) bad++;
-    } else if (isArabicMark(c)) {
-      // A harakah belongs on a letter (or on another mark, e.g. shadda + fatha), never after a space.
-      if (!isArabicLetter(prev) && !isArabicMark(prev)) bad++;
-    } else if (c === 0xfffd || isBadControl(c) || isForeign(c)) bad++;
-    prev = c;
-  }
-  return { arabic, ascii, latin1, bad };
-}
-
-/** Arabic text that reads cleanly: real Arabic letters, Arabic the main script, no garbage. */
-function isCleanArabic(s: Score): boolean {
-  const letters = s.arabic + s.ascii + s.latin1;
-  return s.arabic >= 3 && s.arabic >= 0.3 * letters && s.bad <= s.arabic * 0.01;
-}
-
-/** Latin text in windows-1252: mostly ASCII letters, accents rare, nothing undefined. */
-function isPlausibleLatin(s: Score): boolean {
-  const letters = s.arabic + s.ascii + s.latin1;
-  return s.bad === 0 && s.arabic === 0 && s.ascii >= 3 && s.latin1 <= 0.3 * letters;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Mojibake: UTF-8 bytes read as windows-1252 and saved again as UTF-8 ("Ø§Ù„…").
-
-/** windows-1252's 0x80–0x9F block, by the character each byte shows as. */
-const CP1252_HIGH: ReadonlyMap<number, number> = new Map(
-  [
-    0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
-    0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
-    0x0153, 0, 0x017e, 0x0178,
-  ]
-    .map((ch, i) => [ch, 0x80 + i] as [number, number])
-    .filter(([ch]) => ch !== 0),
-);
-
-/** Ø Ù Ú Û (the lead bytes D8–DB of Arabic UTF-8) followed by what a continuation byte shows as. */
-const MOJIBAKE_HINT =
-  /[\u00d8-\u00db][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]/;
-
-function repairMojibake(text: string): string | null {
-  if (!MOJIBAKE_HINT.test(text)) return null;
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    // Tools that replace windows-1252's undefined bytes lose 0x81 as U+FFFD; after Ù (0xD9) that
-    // byte is almost always ف (D9 81), the only common Arabic letter whose UTF-8 hits such a hole.
-    const lost = c === 0xfffd && text.charCodeAt(i - 1) === 0xd9 ? 0x81 : undefined;
-    const b = c <= 0xff ? c : (CP1252_HIGH.get(c) ?? lost);
-    if (b === undefined) return null; // a character no Latin reading could have produced
-    bytes[i] = b;
-  }
-  let repaired: string;
-  try {
-    repaired = utf8.decode(bytes);
-  } catch {
-    return null;
-  }
-  return isCleanArabic(scoreText(repaired)) ? repaired : null;
-}
-
-// ---------------------------------------------------------------------------------------------
-
 /** NUL bytes mean binary unless they sit in the alternating positions of UTF-16 text. */
 function utf16Guess(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   const sample = Math.min(bytes.length, 4096) & ~1;
@@ -183,6 +94,8 @@ function utf16Guess(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
     if (bytes[i + 1] === 0) oddNul += 1;
   }
   if (sample === 0) return null;
+  // A few NULs are strays in 8-bit text; UTF-16 has one in most ASCII characters (spaces, digits).
+  if (Math.max(evenNul, oddNul) < MIN_UTF16_NUL_SHARE * (sample / 2)) return null;
   // Latin text in UTF-16 has a NUL in every other byte; Arabic (U+06xx) has 0x06 there instead,
   // so look for one side being consistently "high byte" shaped and the other never NUL.
   if (oddNul > 0 && evenNul === 0) return 'utf-16le';
@@ -247,6 +160,51 @@ function decodeLegacy(bytes: Uint8Array, codec: CodecAccess, declared: string | 
   throw new UndecodableError();
 }
 
+/** Bytes with a few NULs (a stray terminator, a copy-paste accident) minus those NULs; else binary. */
+function withoutStrayNuls(bytes: Uint8Array): Uint8Array {
+  let nuls = 0;
+  for (const b of bytes) if (b === 0) nuls++;
+  const stray =
+    nuls <= MAX_STRAY_NUL_SHARE * bytes.length || (nuls <= MAX_STRAY_NULS && nuls * 20 <= bytes.length);
+  if (!stray) {
+    throw new UnsupportedTypeError('The file contains binary data, not text.');
+  }
+  return bytes.filter((b) => b !== 0);
+}
+
+/**
+ * UTF-8 where it is valid — or nearly so: a few invalid bytes among many valid multi-byte
+ * characters are a damaged UTF-8 file (each becomes U+FFFD), not a legacy code page. Else the
+ * declared or best-scoring legacy encoding.
+ */
+function decodeSingleByteFamily(bytes: Uint8Array, options: DecodeOptions, codec: CodecAccess): DecodedText {
+  const utf8Text = nearlyUtf8(bytes);
+  if (utf8Text !== null) return utf8Text;
+  const declared = options.declaredCharset ? canonicalCharset(options.declaredCharset) : null;
+  return decodeLegacy(bytes, codec, declared);
+}
+
+/** Valid UTF-8 (one fatal pass, the common path), or UTF-8 with a few invalid bytes replaced; else null. */
+function nearlyUtf8(bytes: Uint8Array): DecodedText | null {
+  const text = tryDecode(utf8, bytes);
+  if (text !== null) return { text, encoding: 'utf-8' };
+  const lenient = lenientUtf8.decode(bytes);
+  let invalid = 0;
+  let multiByte = 0;
+  for (let i = 0; i < lenient.length; i++) {
+    const c = lenient.charCodeAt(i);
+    if (c === 0xfffd) invalid++;
+    else if (c >= 0x80 && !(c >= 0xdc00 && c <= 0xdfff)) multiByte++;
+  }
+  return multiByte > 0 && multiByte >= MIN_VALID_PER_INVALID * invalid
+    ? { text: lenient, encoding: 'utf-8 (invalid bytes replaced)' }
+    : null;
+}
+
+function throwUndecodable(mark: string, encoding: string): never {
+  throw new UndecodableError(`The file starts with ${mark} but is not valid ${encoding}.`);
+}
+
 function decodeWith(bytes: Uint8Array, options: DecodeOptions, codec: CodecAccess): DecodedText {
   if (bytes.length === 0) throw new EmptyArticleError();
 
@@ -255,27 +213,18 @@ function decodeWith(bytes: Uint8Array, options: DecodeOptions, codec: CodecAcces
 
   let decoded: DecodedText;
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) {
-    const text = tryDecode(utf8, bytes.subarray(3));
-    if (text === null) throw new UndecodableError('The file starts with a UTF-8 BOM but is not valid UTF-8.');
-    decoded = { text, encoding: 'utf-8' };
+    decoded = nearlyUtf8(bytes.subarray(3)) ?? throwUndecodable('a UTF-8 BOM', 'UTF-8');
   } else if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
     const le = bytes[0] === 0xff;
-    const text = tryDecode(le ? utf16le : utf16be, bytes.subarray(2));
-    if (text === null)
-      throw new UndecodableError('The file starts with a UTF-16 BOM but is not valid UTF-16.');
+    const text =
+      tryDecode(le ? utf16le : utf16be, bytes.subarray(2)) ?? throwUndecodable('a UTF-16 BOM', 'UTF-16');
     decoded = { text, encoding: le ? 'utf-16le' : 'utf-16be' };
   } else if (bytes.includes(0)) {
     const guess = utf16Guess(bytes);
     const text = guess ? tryDecode(guess === 'utf-16le' ? utf16le : utf16be, bytes) : null;
-    if (!guess || text === null) throw new UnsupportedTypeError('The file contains binary data, not text.');
-    decoded = { text, encoding: guess };
-  } else {
-    // The common path: one fatal UTF-8 pass. Pure ASCII is valid in every candidate, so a
-    // declared legacy charset only matters when this fails.
-    const text = tryDecode(utf8, bytes);
-    const declared = options.declaredCharset ? canonicalCharset(options.declaredCharset) : null;
-    decoded = text !== null ? { text, encoding: 'utf-8' } : decodeLegacy(bytes, codec, declared);
-  }
+    if (text !== null && guess) decoded = { text, encoding: guess };
+    else decoded = decodeSingleByteFamily(withoutStrayNuls(bytes), options, codec);
+  } else decoded = decodeSingleByteFamily(bytes, options, codec);
 
   if (decoded.encoding === 'utf-8') {
     const repaired = repairMojibake(decoded.text);

@@ -1,4 +1,5 @@
 import { NoTextError, TooLongError } from '../errors.ts';
+import { htmlArticleBody } from './extract/html-body.ts';
 import { extractDocument } from './extract/index.ts';
 import { countWords, normaliseText } from './normalise.ts';
 import { segmentArticle } from './segment.ts';
@@ -41,12 +42,16 @@ export async function prepareArticle(bytes: Uint8Array, options: PrepareOptions)
   });
   if (doc.text.length > options.maxTextChars) throw new TooLongError(doc.text.length, options.maxTextChars);
 
-  const segmented = segmentArticle(normaliseText(doc.text), {
+  const normalised = normaliseText(doc.text);
+  const segmented = segmentArticle(normalised, {
     title: orNull(doc.title),
     publishedAt: doc.publishedAt,
     outlet: orNull(doc.outlet),
   });
-  const { title, body } = segmented;
+  const { title } = segmented;
+  // An HTML article was chosen by the page's structure: the plain-text cues that end an article
+  // (a © line, an inline "read also", a date line) do not apply inside it.
+  const body = doc.format === 'html' ? htmlArticleBody(normalised, title) : segmented.body;
   const text = title ? (body ? `${title}\n\n${body}` : title) : body;
   const wordCount = countWords(text);
   if (wordCount === 0) throw new NoTextError('The file holds no words, only symbols or punctuation.');

@@ -41,6 +41,11 @@ export const FAILURE_HELP: Readonly<Record<string, FailureHelp>> = {
     todo: 'Upload a version whose text can be selected.',
     run: null,
   },
+  too_complex: {
+    what: 'The web page has too many elements to find an article in.',
+    todo: 'Save the article itself (or its text) and upload that instead.',
+    run: null,
+  },
   source_missing: {
     what: 'The file was deleted from the bucket before it could be read.',
     todo: 'Upload it again if it should still be summarised.',

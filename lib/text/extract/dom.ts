@@ -12,6 +12,8 @@ export interface DomNode {
 
 export interface DomElement extends DomNode {
   readonly tagName: string;
+  readonly children: ArrayLike<DomElement>;
+  readonly previousElementSibling: DomElement | null;
   getAttribute(name: string): string | null;
   querySelector(selector: string): DomElement | null;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
@@ -98,7 +100,10 @@ export function domToText(root: DomNode): string {
     if (lines.length > 0) paragraphs.push(lines.join('\n'));
     lines = [];
   };
-  const visit = (node: DomNode, pre: boolean) => {
+  // An explicit stack, not recursion: a deeply nested page cannot overflow it.
+  const stack: { node: DomNode; pre: boolean; exit: boolean }[] = [{ node: root, pre: false, exit: false }];
+  while (stack.length > 0) {
+    const { node, pre, exit } = stack.pop() as { node: DomNode; pre: boolean; exit: boolean };
     if (node.nodeType === TEXT) {
       const text = node.textContent ?? '';
       if (pre) {
@@ -109,23 +114,31 @@ export function domToText(root: DomNode): string {
           line = next;
         }
       } else line += text;
-      return;
+      continue;
     }
-    if (node.nodeType !== ELEMENT) return;
+    if (node.nodeType !== ELEMENT) continue;
     const name = node.nodeName.toUpperCase();
-    if (SKIPPED.has(name)) return;
-    if (name === 'BR') return endLine();
-    if (name === 'TD' || name === 'TH') line += ' ';
     const block = BLOCKS.has(name);
+    if (exit) {
+      if (block) endParagraph();
+      else if (LINES.has(name)) endLine();
+      else if (name === 'TD' || name === 'TH') line += ' ';
+      continue;
+    }
+    if (SKIPPED.has(name)) continue;
+    if (name === 'BR') {
+      endLine();
+      continue;
+    }
+    if (name === 'TD' || name === 'TH') line += ' ';
     if (block) endParagraph();
     else if (LINES.has(name)) endLine();
+    stack.push({ node, pre, exit: true });
     const children = node.childNodes;
-    for (let i = 0; i < children.length; i++) visit(children[i] as DomNode, pre || name === 'PRE');
-    if (block) endParagraph();
-    else if (LINES.has(name)) endLine();
-    else if (name === 'TD' || name === 'TH') line += ' ';
-  };
-  visit(root, false);
+    const childPre = pre || name === 'PRE';
+    for (let i = children.length - 1; i >= 0; i--)
+      stack.push({ node: children[i] as DomNode, pre: childPre, exit: false });
+  }
   endParagraph();
   return paragraphs.join('\n\n');
 }

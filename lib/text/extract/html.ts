@@ -1,111 +1,15 @@
 import { NoTextError } from '../../errors.ts';
 import { decodeText } from '../decode.ts';
+import { sniffMetaCharset } from '../html/charset.ts';
+import { boundMarkup } from '../html/limits.ts';
+import { readMetadata } from '../html/metadata.ts';
+import { pruneLinkBlocks, removeFurniture, textLength, trimTail } from '../html/structure.ts';
 import type { DomDocument, DomElement } from './dom.ts';
 import { domToText } from './dom.ts';
-import { isoDate, removeLeadingTitle } from './shared.ts';
+import { removeLeadingTitle } from './shared.ts';
 import type { ExtractedDocument } from './types.ts';
 
-/** `<meta charset>` or the `http-equiv` form, within the first 1024 bytes as the HTML spec says. */
-export function sniffMetaCharset(bytes: Uint8Array): string | null {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
-  const match =
-    /<meta\s[^>]*charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head) ??
-    /<meta\s[^>]*content\s*=\s*["'][^"']*charset=([\w.:-]+)/i.exec(head);
-  return match?.[1] ?? null;
-}
-
-/** Clutter by tag: never part of an article. */
-const CLUTTER_TAGS =
-  'script, style, noscript, template, nav, header, footer, aside, form, iframe, object, embed, svg, canvas, button, input, select, textarea, [role="navigation"], [role="banner"], [role="contentinfo"], [role="complementary"], [hidden]';
-/** Clutter by class or id: related links, share bars, newsletters, comments, ads. */
-const CLUTTER_NAME =
-  /related|share|sharing|social|newsletter|subscri|comment|advert|sponsor|promo|breadcrumb|most-?read|recommend|(^|[\s_-])(ads?|tags|outbrain|taboola)([\s_-]|$)/i;
-/** Containers a clutter-looking class must never remove (e.g. `<body class="has-share-bar">`). */
-const PROTECTED = new Set(['HTML', 'BODY', 'MAIN', 'ARTICLE']);
-
-function metaContent(document: DomDocument, ...selectors: string[]): string | null {
-  for (const selector of selectors) {
-    const value = document.querySelector(selector)?.getAttribute('content')?.trim();
-    if (value) return value;
-  }
-  return null;
-}
-
-const textOf = (el: DomElement | null) => el?.textContent?.replace(/\s+/g, ' ').trim() || null;
-
-/** JSON-LD `NewsArticle` fields, which many Arabic news sites fill more reliably than meta tags. */
-function jsonLd(document: DomDocument): { datePublished: string | null; publisher: string | null } {
-  const scripts = document.querySelectorAll('script[type="application/ld+json"]');
-  for (let i = 0; i < scripts.length; i++) {
-    try {
-      const data: unknown = JSON.parse(scripts[i]?.textContent ?? '');
-      const nodes: unknown[] = Array.isArray(data) ? data : [data];
-      for (const node of nodes) {
-        if (typeof node !== 'object' || node === null) continue;
-        const record = node as Record<string, unknown>;
-        const publisher = record.publisher as Record<string, unknown> | undefined;
-        const datePublished = typeof record.datePublished === 'string' ? record.datePublished : null;
-        const name = typeof publisher?.name === 'string' ? publisher.name : null;
-        if (datePublished || name) return { datePublished, publisher: name };
-      }
-    } catch {
-      // Broken JSON-LD is common and harmless: the meta tags are read as well.
-    }
-  }
-  return { datePublished: null, publisher: null };
-}
-
-function readMetadata(document: DomDocument) {
-  const ld = jsonLd(document);
-  const articleH1 = document.querySelector('article h1') ?? document.querySelector('main h1');
-  const firstH1 = articleH1 ?? document.querySelector('h1');
-  const title =
-    textOf(articleH1) ??
-    metaContent(document, 'meta[property="og:title"]', 'meta[name="twitter:title"]') ??
-    textOf(firstH1) ??
-    // <title> usually ends with " | Site" or " - Site": keep the longest part.
-    (textOf(document.querySelector('title'))
-      ?.split(/\s+[|–—-]\s+/)
-      .sort((a, b) => b.length - a.length)[0] ||
-      null);
-  const time = document.querySelector('article time[datetime]') ?? document.querySelector('time[datetime]');
-  const publishedAt = isoDate(
-    metaContent(
-      document,
-      'meta[property="article:published_time"]',
-      'meta[name="article:published_time"]',
-      'meta[itemprop="datePublished"]',
-      'meta[name="pubdate"]',
-      'meta[name="publishdate"]',
-      'meta[name="DC.date.issued"]',
-    ) ??
-      ld.datePublished ??
-      time?.getAttribute('datetime') ??
-      null,
-  );
-  const outlet =
-    metaContent(document, 'meta[property="og:site_name"]', 'meta[name="application-name"]') ?? ld.publisher;
-  return { title, publishedAt, outlet };
-}
-
-function removeClutter(document: DomDocument): void {
-  const byTag = document.querySelectorAll(CLUTTER_TAGS);
-  for (const el of Array.from(byTag)) el.remove();
-  const named = document.querySelectorAll('[class], [id]');
-  for (const el of Array.from(named)) {
-    if (PROTECTED.has(el.tagName.toUpperCase())) continue;
-    const name = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
-    if (CLUTTER_NAME.test(name)) el.remove();
-  }
-  // Lists that are nothing but links are menus or "more stories", not article text.
-  for (const list of Array.from(document.querySelectorAll('ul, ol'))) {
-    const text = textOf(list) ?? '';
-    const links = Array.from(list.querySelectorAll('a'))
-      .map((a) => textOf(a) ?? '')
-      .join(' ');
-    if (text.length === 0 || links.length >= 0.8 * text.length) list.remove();
-  }
-}
+export { sniffMetaCharset } from '../html/charset.ts';
 
 /**
  * linkedom builds the tree as written: it does not imply the html/body elements the HTML
@@ -128,45 +32,101 @@ function completeDocument(html: string): string {
   return `<!DOCTYPE html>${s}`;
 }
 
+type Parse = (html: string) => DomDocument;
+type ReadabilityClass = new (
+  document: never,
+  options?: object,
+) => { parse(): { content?: string | null } | null };
+
+/** Readability's article as a detached body element, or null when it finds none. */
+function readArticle(document: DomDocument, parse: Parse, Readability: ReadabilityClass): DomElement | null {
+  let article: { content?: string | null } | null;
+  try {
+    article = new Readability(document as never, { charThreshold: 200 }).parse();
+  } catch {
+    // Readability trips on some malformed trees; the other run or the fallback still reads the page.
+    return null;
+  }
+  if (!article?.content) return null;
+  const body = parse(`<!DOCTYPE html><html><body>${article.content}</body></html>`).body;
+  return body && textLength(body) > 0 ? body : null;
+}
+
+/** An extracted article's text without its link blocks (the whole text if they were all it had). */
+function articleText(article: DomElement): string {
+  const whole = domToText(article);
+  pruneLinkBlocks(article);
+  trimTail(article);
+  const pruned = domToText(article);
+  return /\S/.test(pruned) ? pruned : whole;
+}
+
+/** Lower-cased words of a text, for comparing how much of one extraction another keeps. */
+const wordsOf = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** Share of `reference`'s words (with multiplicity) that `candidate` also has. */
+export function coverage(candidate: string, reference: string): number {
+  const counts = new Map<string, number>();
+  for (const w of wordsOf(candidate)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const ref = wordsOf(reference);
+  if (ref.length === 0) return 1;
+  let kept = 0;
+  for (const w of ref) {
+    const n = counts.get(w) ?? 0;
+    if (n > 0) {
+      kept++;
+      counts.set(w, n - 1);
+    }
+  }
+  return kept / ref.length;
+}
+
+/** The cleaned article must keep this share of plain Readability's words, else Readability's own result wins. */
+const MIN_COVERAGE = 0.97;
+
 /**
- * HTML → article text: charset from BOM / `<meta>` / content type, metadata from h1, Open Graph,
- * `<time>` and JSON-LD, clutter removed, then Readability picks the article on linkedom.
- * Readability runs on linkedom as is (no jsdom): the parts of the DOM it uses (selectors,
- * attributes, childNodes, innerHTML) are implemented by linkedom, as the HTML tests show.
+ * HTML → article text. Charset from BOM / Content-Type / `<meta>`; markup bounded (deep nesting
+ * flattened, huge pages refused) before any parser runs; metadata from h1, Open Graph, `<time>`
+ * and JSON-LD. The article is Readability's (on linkedom) run twice: on the page with its
+ * furniture removed by structure, and on the page as is. The cleaned run is kept unless it loses
+ * part of what plain Readability finds; link blocks are then pruned from the kept article.
  */
 export async function extractHtml(
   bytes: Uint8Array,
   contentTypeCharset: string | null,
 ): Promise<ExtractedDocument> {
-  const { text: html, encoding } = await decodeText(bytes, {
-    declaredCharset: sniffMetaCharset(bytes) ?? contentTypeCharset,
+  const { text: decoded, encoding } = await decodeText(bytes, {
+    declaredCharset: contentTypeCharset ?? sniffMetaCharset(bytes),
   });
+  const html = completeDocument(boundMarkup(decoded).html);
   const [{ parseHTML }, { Readability }] = await Promise.all([
     import('linkedom'),
     import('@mozilla/readability'),
   ]);
-  const document = parseHTML(completeDocument(html)).document as unknown as DomDocument;
-  const meta = readMetadata(document);
-  removeClutter(document);
+  const parse: Parse = (source) => parseHTML(source).document as unknown as DomDocument;
 
+  const plainDocument = parse(html);
+  const meta = readMetadata(plainDocument);
+  const cleanedDocument = parse(html);
+  const removed = cleanedDocument.body ? removeFurniture(cleanedDocument.body) : 0;
   // The fallback when Readability finds no article (short pages): the cleaned main/article/body.
-  const container = document.querySelector('article') ?? document.querySelector('main') ?? document.body;
+  const container =
+    cleanedDocument.querySelector('article') ?? cleanedDocument.querySelector('main') ?? cleanedDocument.body;
   const fallback = container ? domToText(container) : '';
 
-  const article = new Readability(document as never, { charThreshold: 200 }).parse();
-  let text = fallback;
-  if (article?.content) {
-    const parsed = parseHTML(`<!DOCTYPE html><html><body>${article.content}</body></html>`);
-    const body = (parsed.document as unknown as DomDocument).body;
-    const readable = body ? domToText(body) : '';
-    // Readability can settle on one block of a short page; never return less than the fallback's bulk.
-    if (readable.length >= 0.5 * fallback.length) text = readable;
-  }
-  text = removeLeadingTitle(text, meta.title);
-  if (!/\S/.test(text)) throw new NoTextError('The HTML page has no article text.');
+  const plain = readArticle(plainDocument, parse, Readability as unknown as ReadabilityClass);
+  const plainText = plain ? articleText(plain) : '';
+  // Nothing removed: the cleaned page is the plain page, and Readability's answer is the same.
+  const cleaned =
+    removed === 0 ? plain : readArticle(cleanedDocument, parse, Readability as unknown as ReadabilityClass);
+  const cleanedText = removed === 0 ? plainText : cleaned ? articleText(cleaned) : '';
+  const text =
+    plain && coverage(cleanedText, plainText) < MIN_COVERAGE ? plainText : cleaned ? cleanedText : fallback;
+  const body = removeLeadingTitle(text, meta.title);
+  if (!/\S/.test(body)) throw new NoTextError('The HTML page has no article text.');
   return {
     format: 'html',
-    text,
+    text: body,
     title: meta.title,
     publishedAt: meta.publishedAt,
     outlet: meta.outlet,

@@ -2,7 +2,7 @@
  * Extract: bytes of any supported upload → the article's plain text and the metadata the
  * format itself carries. Each parser (linkedom + Readability, mammoth, unpdf, iconv-lite) is
  * imported on first use inside its extractor, so a plain UTF-8 text article loads none of them
- * (issue 8, budget 2).
+ * (the cold-start budget).
  */
 import { NoTextError } from '../../errors.ts';
 import { decodeText } from '../decode.ts';
