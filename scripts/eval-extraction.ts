@@ -109,6 +109,8 @@ const theirs: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
 const rows: { file: string; ours: number; theirs: number; error: string | null; ms: number }[] = [];
 const errors: Record<string, number> = {};
 let baselineErrors = 0;
+/** Pages where khulasa found nothing (an error) but Readability found text. */
+const lost: string[] = [];
 const started = performance.now();
 for (const truth of truths) {
   const bytes = new Uint8Array(gunzipSync(readFileSync(join(dir, truth.file))));
@@ -122,6 +124,7 @@ for (const truth of truths) {
   } catch {
     baselineErrors += 1;
   }
+  if (error && baseline?.trim()) lost.push(`${truth.file} (${error})`);
   const a = score(truth, text);
   const b = score(truth, baseline);
   add(ours, a);
@@ -149,3 +152,13 @@ for (const r of [...rows].sort((x, y) => x.ours - x.theirs - (y.ours - y.theirs)
 }
 const slowest = [...rows].sort((x, y) => y.ms - x.ms)[0];
 if (slowest) console.log(`slowest page: ${slowest.file} ${slowest.ms.toFixed(0)} ms`);
+
+// A gate as well as a report: khulasa must keep up with Readability on both counts, on every page.
+const [mine, base] = [figures(ours), figures(theirs)];
+const failures = [
+  ...(mine.precision < base.precision ? ['precision below Readability'] : []),
+  ...(mine.recall < base.recall ? ['recall below Readability'] : []),
+  ...(lost.length > 0 ? [`no text where Readability found some: ${lost.join(', ')}`] : []),
+];
+if (failures.length > 0) console.log(`FAIL: ${failures.join('; ')}`);
+process.exitCode = failures.length > 0 ? 1 : 0;
