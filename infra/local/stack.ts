@@ -188,6 +188,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 
+    // Listening early: a busy port is reported at once, and /health says 503 until start-up is complete.
+    const apiModule = await import('../../functions/api/handler.ts');
+    const api = await part('API', () =>
+      startLocalApi({
+        port: options.apiPort,
+        host,
+        handler: (event: APIGatewayProxyEventV2, context: Context) => apiModule.handler(event, context),
+        isReady: () => ready,
+      }),
+    );
+    closers.push(() => api.close());
+
     // Each worker loads the ingest handler, which reads this same environment at module load.
     const workers = new IngestWorkerPool({
       size: options.concurrency ?? 4,
@@ -207,17 +219,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await stopped;
     });
     await queue.start();
-
-    const apiModule = await import('../../functions/api/handler.ts');
-    const api = await part('API', () =>
-      startLocalApi({
-        port: options.apiPort,
-        host,
-        handler: (event: APIGatewayProxyEventV2, context: Context) => apiModule.handler(event, context),
-        isReady: () => ready,
-      }),
-    );
-    closers.push(() => api.close());
 
     const { enqueued, objects } = await reconcile({
       s3Endpoint: s3.endpoint,
