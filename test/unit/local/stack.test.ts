@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../../infra/local/stack.ts';
 import { recordId } from '../../../lib/store/id.ts';
@@ -103,6 +103,51 @@ describe('the local stack', () => {
     expect(stack.reconciled).toBe(1);
     expect(record.status).toBe('done');
     expect(record.source.key).toBe('incoming/lost message.txt');
+  });
+
+  it('does not queue again at start an upload whose message is still waiting', async () => {
+    stack = await start();
+    await stack.queue.stop();
+    await upload(stack.s3Endpoint, 'incoming/waiting.txt', ARTICLE);
+    await stack.close();
+
+    stack = await start();
+    const record = await pollJson<SummaryRecord>(
+      `${stack.apiUrl}/summaries/${recordId('articles', 'incoming/waiting.txt')}`,
+      (r, status) => status === 200 && r.status !== 'processing',
+    );
+
+    expect(stack.reconciled).toBe(0);
+    expect(record.status).toBe('done');
+  });
+
+  it('turns a record into a tombstone at start when its object was deleted and the event lost', async () => {
+    stack = await start();
+    await upload(stack.s3Endpoint, 'incoming/deleted.txt', ARTICLE);
+    const path = `/summaries/${recordId('articles', 'incoming/deleted.txt')}`;
+    await pollJson<SummaryRecord>(
+      `${stack.apiUrl}${path}`,
+      (r, status) => status === 200 && r.status === 'done',
+    );
+    await stack.queue.whenIdle();
+    await stack.queue.stop();
+    const s3 = new S3Client({
+      endpoint: stack.s3Endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
+    });
+    await s3.send(new DeleteObjectCommand({ Bucket: 'articles', Key: 'incoming/deleted.txt' }));
+    s3.destroy();
+    await stack.close();
+    for (const name of await queueFiles()) await rm(join(dataDir, 'queue', name));
+
+    stack = await start();
+    // The API answers a tombstone with 410 Gone.
+    const gone = await pollJson<{ status: number }>(`${stack.apiUrl}${path}`, (_, status) => status === 410);
+
+    expect(stack.reconciled).toBe(1);
+    expect(gone.status).toBe(410);
   });
 
   it('queues nothing at start when bucket, table and queue agree', async () => {
