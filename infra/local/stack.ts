@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   onDeadLetter?: (message: QueueMessage) => void;
   /** Told the outcome of start-up reconciliation (one line). @default stdout */
   log?: (line: string) => void;
+  /** Where one-line warnings go (an unreadable queue file, say). @default stderr */
+  warn?: (line: string) => void;
   /** A substitute ingest worker script (tests only). */
   ingestWorkerUrl?: URL;
 }
@@ -128,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       concurrency: options.concurrency ?? 4,
       functionTimeoutMs,
       ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
+      ...(options.warn ? { warn: options.warn } : {}),
       onAbandoned: async (event) => pool?.markAbandoned(event),
       handler: async (event: SQSEvent, context: Context) => {
         if (!pool) throw new Error('The ingest workers are not running.');

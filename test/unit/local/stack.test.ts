@@ -105,6 +105,27 @@ describe('the local stack', () => {
     expect(record.source.key).toBe('incoming/lost message.txt');
   });
 
+  it('sets an unreadable queue file aside, says so, and still summarises its upload', async () => {
+    stack = await start();
+    await stack.queue.stop();
+    await upload(stack.s3Endpoint, 'incoming/cut short.txt', ARTICLE);
+    const [name] = await queueFiles();
+    await stack.close();
+    const file = join(dataDir, 'queue', name as string);
+    await writeFile(file, (await readFile(file, 'utf8')).slice(0, 40));
+    const warnings: string[] = [];
+
+    stack = await start({ warn: (line) => warnings.push(line) });
+    const record = await pollJson<SummaryRecord>(
+      `${stack.apiUrl}/summaries/${recordId('articles', 'incoming/cut short.txt')}`,
+      (r, status) => status === 200 && r.status !== 'processing',
+    );
+
+    expect(warnings.filter((w) => w.includes(file))).toHaveLength(1);
+    expect(await readdir(join(dataDir, 'dead-letter'))).toEqual([`corrupt-${name}`]);
+    expect(record.status).toBe('done');
+  });
+
   it('does not queue again at start an upload whose message is still waiting', async () => {
     stack = await start();
     await stack.queue.stop();
