@@ -7,10 +7,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
  * The local stand-in for API Gateway's HTTP API: each request becomes a payload v2 event for
  * the api handler, and its result becomes the response.
  */
-export type HttpApiHandler = (
-  event: APIGatewayProxyEventV2,
-  context: Context,
-) => Promise<APIGatewayProxyResultV2>;
+type HttpApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
 export interface LocalApiOptions {
   port: number;

@@ -139,7 +139,7 @@ function firstDate(key: string): string | null {
 }
 
 /** The Gregorian date in a key-form text; after "الموافق" when a Hijri date comes first. */
-export function dateInKey(key: string): string | null {
+function dateInKey(key: string): string | null {
   const corresponding = key.indexOf('الموافق');
   if (corresponding !== -1) {
     const after = firstDate(key.slice(corresponding));

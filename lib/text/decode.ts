@@ -2,8 +2,6 @@ import { createRequire } from 'node:module';
 import { EmptyArticleError, UndecodableError, UnsupportedTypeError } from '../errors.ts';
 import { isCleanArabic, isPlausibleLatin, repairMojibake, type Score, scoreText } from './decode-score.ts';
 
-export { scoreText } from './decode-score.ts';
-
 export interface DecodedText {
   text: string;
   /** The encoding the bytes were read as, e.g. `utf-8`, `utf-16le`, `windows-1256`. */
@@ -30,7 +28,7 @@ const utf16le = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
 const utf16be = new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true });
 
 /** Magic numbers of formats that are never plain text, whatever the name says. */
-export const BINARY_SIGNATURES: ReadonlyArray<{ name: string; bytes: readonly number[] }> = [
+const BINARY_SIGNATURES: ReadonlyArray<{ name: string; bytes: readonly number[] }> = [
   { name: 'PNG image', bytes: [0x89, 0x50, 0x4e, 0x47] },
   { name: 'JPEG image', bytes: [0xff, 0xd8, 0xff] },
   { name: 'GIF image', bytes: [0x47, 0x49, 0x46, 0x38] },
@@ -71,7 +69,7 @@ export function binarySignature(bytes: Uint8Array): string | null {
 
 let legacyCodec: LegacyCodec | null = null;
 
-export async function loadLegacyCodec(): Promise<LegacyCodec> {
+async function loadLegacyCodec(): Promise<LegacyCodec> {
   if (!legacyCodec) legacyCodec = (await import('iconv-lite')).default;
   return legacyCodec;
 }

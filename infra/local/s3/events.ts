@@ -14,7 +14,7 @@ export type S3EventNotificationRecord = Omit<S3EventRecord, 's3'> & {
   };
 };
 
-export type CreatedBy = 'Put' | 'Post' | 'Copy' | 'CompleteMultipartUpload';
+type CreatedBy = 'Put' | 'Post' | 'Copy' | 'CompleteMultipartUpload';
 
 export type StoreChange =
   | { kind: 'created'; by: CreatedBy; bucket: string; key: string; size: number; eTag: string }

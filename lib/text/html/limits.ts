@@ -17,7 +17,7 @@ export interface MarkupLimits {
   maxElements: number;
 }
 
-export const DEFAULT_MARKUP_LIMITS: MarkupLimits = { maxDepth: 48, maxElements: 50_000 };
+const DEFAULT_MARKUP_LIMITS: MarkupLimits = { maxDepth: 48, maxElements: 50_000 };
 
 /** Elements that never have content or an end tag. */
 const VOID = new Set([
