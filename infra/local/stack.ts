@@ -230,7 +230,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName,
       queue,
     });
-    (options.log ?? console.log)(`reconciled: ${enqueued} enqueued`);
+    // Said only when it mattered: uploads the queue had lost are on their way again.
+    if (enqueued > 0) {
+      (options.log ?? console.log)(
+        `reconciled: ${enqueued} upload${enqueued === 1 ? '' : 's'} without an up-to-date record enqueued`,
+      );
+    }
     ready = true;
 
     return {

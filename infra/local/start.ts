@@ -44,19 +44,21 @@ async function printRecord(bucket: string, key: string): Promise<void> {
     return;
   }
   if (record.status !== 'done') return;
-  console.log(`✓ done    ${key}  ${bold(record.article?.title ?? '')}`);
-  for (const [lang, summary] of Object.entries(record.summaries)) {
-    console.log(`    ${lang}: ${summary.summary}`);
-  }
+  // One write per record, so records printed side by side never interleave and a reader of the
+  // output sees a record whole or not at all.
+  const lines = [`✓ done    ${key}  ${bold(record.article?.title ?? '')}`];
+  for (const [lang, summary] of Object.entries(record.summaries))
+    lines.push(`    ${lang}: ${summary.summary}`);
   const missing = record.quality.flags.filter((f) => f.startsWith('missing_language:'));
   if (missing.length > 0 && record.model?.provider === 'extractive') {
-    console.log(
+    lines.push(
       dim(
         `    (${missing.join(', ')}: the offline summariser does not translate; set OPENAI_API_KEY for both languages)`,
       ),
     );
   }
-  console.log(dim(`    ${apiUrl}/summaries/${record.id}`));
+  lines.push(dim(`    ${apiUrl}/summaries/${record.id}`));
+  console.log(lines.join('\n'));
 }
 
 async function uploadSamples(stack: LocalStack): Promise<void> {
