@@ -11,6 +11,10 @@ export interface QueueMessage {
   lastError: string | null;
   /** Delay asked for by the handler for this failure (the local ChangeMessageVisibility). */
   retryDelaySeconds?: number | undefined;
+  /** When the receive now in flight began; absent once that receive has settled. */
+  receivedAt?: number | undefined;
+  /** Receives cut short by the whole stack stopping (a crash, SIGKILL), given back at start-up. */
+  interruptedReceives?: number | undefined;
 }
 
 /** Reads a queue file; throws on anything that is not a whole message. */
@@ -22,6 +26,7 @@ export function parseMessage(text: string): QueueMessage {
   message.visibleAt = Number(message.visibleAt) || 0;
   message.messageAttributes ??= {};
   message.lastError ??= null;
+  message.interruptedReceives = Number(message.interruptedReceives) || 0;
   return message;
 }
 

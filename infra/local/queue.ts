@@ -104,6 +104,7 @@ export class LocalQueue {
     for (const message of loaded.items) {
       // In flight when the last run ended: visible again at once, as after a visibility timeout.
       message.visibleAt = Math.min(message.visibleAt, now);
+      if (message.receivedAt !== undefined) giveBackInterruptedReceive(message);
       this.messages.set(message.messageId, message);
     }
   }
@@ -112,7 +113,7 @@ export class LocalQueue {
   async start(): Promise<void> {
     await this.open();
     const spent = [...this.messages.values()].filter((m) => m.receiveCount >= this.opts.maxReceiveCount);
-    if (spent.length > 0) await this.abandon(spent, 'The last receive never finished (the stack stopped).');
+    if (spent.length > 0) await this.abandon(spent, 'Its last receive ended without an answer.');
     this.stopped = false;
     this.schedule(0);
     await this.drainInbox();
@@ -245,6 +246,7 @@ export class LocalQueue {
     const receivedAt = Date.now();
     for (const m of batch) {
       m.receiveCount += 1;
+      m.receivedAt = receivedAt;
       // Invisible for as long as the function may run, as SQS hides a received message.
       m.visibleAt = receivedAt + this.opts.functionTimeoutMs;
       await this.persist(m);
@@ -274,6 +276,7 @@ export class LocalQueue {
 
     const last: QueueMessage[] = [];
     for (const m of batch) {
+      m.receivedAt = undefined;
       if (!failed.has(m.messageId)) {
         this.messages.delete(m.messageId);
         await removeDurably(this.path(m.messageId));
@@ -315,5 +318,20 @@ export class LocalQueue {
     await writeDurably(join(this.deadLetterDir, `${m.messageId}.json`), deadLetterFile(m, new Date()));
     await removeDurably(this.path(m.messageId));
     this.opts.onDeadLetter?.(m);
+  }
+}
+
+/**
+ * Receives a crash of the whole stack cut short say nothing about the message (a message that
+ * breaks the function only loses its worker, which counts): they are given back, so crashes never
+ * turn an acknowledged upload into a failed one. Past `MAX_INTERRUPTED_RECEIVES` they count again,
+ * so a message that takes the whole process down each time still ends in the dead-letter folder.
+ */
+const MAX_INTERRUPTED_RECEIVES = 10;
+function giveBackInterruptedReceive(message: QueueMessage): void {
+  message.receivedAt = undefined;
+  message.interruptedReceives = (message.interruptedReceives ?? 0) + 1;
+  if (message.interruptedReceives <= MAX_INTERRUPTED_RECEIVES && message.receiveCount > 0) {
+    message.receiveCount -= 1;
   }
 }

@@ -113,7 +113,7 @@ describe('LocalQueue', () => {
     expect(calls).toBe(2);
   });
 
-  it('redelivers after a restart what was in flight when the process stopped', async () => {
+  it('redelivers after a restart what was in flight when the process stopped, not counting that receive', async () => {
     // Arrange: a first "process" receives the message and never finishes it.
     let release: () => void = () => undefined;
     let received: () => void = () => undefined;
@@ -148,7 +148,7 @@ describe('LocalQueue', () => {
     release();
     await first.stop();
 
-    expect(counts).toEqual([`${id}:2`]);
+    expect(counts).toEqual([`${id}:1`]);
   });
 });
 
@@ -282,7 +282,7 @@ describe('LocalQueue durability and start-up', () => {
     expect(await readdir(join(dir, 'queue'))).toEqual([]);
   });
 
-  it('dead-letters at start a message whose last receive never finished, letting its records be marked first', async () => {
+  it('dead-letters at start a message whose receives are used up, letting its records be marked first', async () => {
     await leave({ 'stored-1.json': JSON.stringify(stored({ receiveCount: 3 })) });
     let delivered = 0;
     const abandoned: string[] = [];
@@ -307,8 +307,58 @@ describe('LocalQueue durability and start-up', () => {
     expect(abandoned).toEqual(['stored-1:3']);
     const letter = JSON.parse(await readFile(join(dir, 'dead-letter', 'stored-1.json'), 'utf8'));
     expect(letter.message.body).toBe('left by the last run');
-    expect(letter.lastError).toMatch(/never finished/);
+    expect(letter.lastError).toMatch(/ended without an answer/);
     expect(await readdir(join(dir, 'queue'))).toEqual([]);
+  });
+
+  it('gives back a receive the whole stack stopped during, so crashes never dead-letter an upload', async () => {
+    // Left in flight on its last receive when the stack was killed.
+    await leave({
+      'stored-1.json': JSON.stringify(stored({ receiveCount: 3, receivedAt: Date.now() - 1_000 })),
+    });
+    const receives: string[] = [];
+    const queue = new LocalQueue({
+      directory: dir,
+      maxReceiveCount: 3,
+      retryDelaysSeconds: [0],
+      handler: async (event) => {
+        receives.push(...event.Records.map((r) => r.attributes.ApproximateReceiveCount));
+        return ok();
+      },
+    });
+
+    await queue.start();
+    await queue.whenIdle();
+    await queue.stop();
+
+    expect(receives).toEqual(['3']);
+    expect(await readdir(join(dir, 'dead-letter'))).toEqual([]);
+    expect(await readdir(join(dir, 'queue'))).toEqual([]);
+  });
+
+  it('counts interrupted receives again past ten, so a message that kills the stack each time still ends', async () => {
+    await leave({
+      'stored-1.json': JSON.stringify(
+        stored({ receiveCount: 3, receivedAt: Date.now() - 1_000, interruptedReceives: 10 }),
+      ),
+    });
+    let delivered = 0;
+    const queue = new LocalQueue({
+      directory: dir,
+      maxReceiveCount: 3,
+      retryDelaysSeconds: [0],
+      handler: async () => {
+        delivered += 1;
+        return ok();
+      },
+    });
+
+    await queue.start();
+    await queue.whenIdle();
+    await queue.stop();
+
+    expect(delivered).toBe(0);
+    expect(await readdir(join(dir, 'dead-letter'))).toEqual(['stored-1.json']);
   });
 
   it('lets the records of a batch that timed out on its last receive be marked before dead-lettering it', async () => {
