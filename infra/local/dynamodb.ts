@@ -8,6 +8,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../lib/store/table-schema.ts';
+import { repairIndexes } from './dynamodb-index-repair.ts';
 
 /** The slice of dynalite's (untyped, CommonJS) factory this module uses. */
 type DynaliteFactory = (options: { path?: string; createTableMs?: number; deleteTableMs?: number }) => Server;
@@ -61,6 +62,8 @@ export interface LocalDynamoOptions {
 export interface LocalDynamo {
   endpoint: string;
   port: number;
+  /** Index entries rebuilt at start because an earlier run stopped between two writes of one item. */
+  repairedIndexEntries: number;
   close(): Promise<void>;
 }
 
@@ -70,7 +73,11 @@ export interface LocalDynamo {
  */
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   const host = options.host ?? '127.0.0.1';
-  if (options.directory) await checkTableStorage(options.directory);
+  let repairedIndexEntries = 0;
+  if (options.directory) {
+    await checkTableStorage(options.directory);
+    repairedIndexEntries = await repairIndexes(options.directory, options.tableName);
+  }
   // Zero create delay: nothing here simulates AWS provisioning time, it would only slow starts.
   const server = dynalite({
     createTableMs: 0,
@@ -100,7 +107,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
     await close().catch(() => undefined);
     throw e;
   }
-  return { endpoint, port, close };
+  return { endpoint, port, repairedIndexEntries, close };
 }
 
 async function ensureTable(endpoint: string, tableName: string): Promise<void> {

@@ -61,6 +61,8 @@ export async function startDynamoDbLocal(tableName: string): Promise<LocalDynamo
   return {
     endpoint,
     port,
+    // DynamoDB Local keeps its indexes itself; nothing to repair.
+    repairedIndexEntries: 0,
     close: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
