@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EmptyArticleError, UndecodableError, UnsupportedTypeError } from '../../../lib/errors.ts';
 import { decodeBytes } from '../../../lib/text/decode.ts';
 
-const arabic = 'الإنتربول يحذر من تزايد الاتجار بالبشر\nنص الخبر.';
+const arabic = 'الهيئة الإقليمية للمياه تحذر من تراجع المخزون الجوفي\nنص الخبر.';
 const utf16le = (s: string) => Buffer.from(s, 'utf16le');
 const utf16be = (s: string) => {
   const le = utf16le(s);

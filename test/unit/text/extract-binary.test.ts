@@ -8,7 +8,7 @@ const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingm
 describe('extractDocument for DOCX', () => {
   it('reads paragraphs and soft line breaks, taking the Title paragraph as the title', async () => {
     const bytes = docx([
-      { text: 'الإنتربول يحذر من تزايد الاتجار بالبشر', style: 'Title' },
+      { text: 'الهيئة الإقليمية للمياه تحذر من تراجع المخزون الجوفي', style: 'Title' },
       { text: 'حذرت وكالة الشرطة الدولية من عمليات الاتجار بالبشر.' },
       { text: '', lines: ['السطر الأول', 'السطر الثاني'] },
       { text: 'خلفية', style: 'Heading2' },
@@ -17,7 +17,7 @@ describe('extractDocument for DOCX', () => {
     const out = await extractDocument(bytes, { contentType: DOCX_TYPE, key: 'a.docx' });
     expect(out).toEqual({
       format: 'docx',
-      title: 'الإنتربول يحذر من تزايد الاتجار بالبشر',
+      title: 'الهيئة الإقليمية للمياه تحذر من تراجع المخزون الجوفي',
       text: 'حذرت وكالة الشرطة الدولية من عمليات الاتجار بالبشر.\n\nالسطر الأول\nالسطر الثاني\n\nخلفية\n\nالمصدر: الجزيرة',
       publishedAt: null,
       outlet: null,
