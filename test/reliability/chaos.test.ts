@@ -1,0 +1,194 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SummaryRecord } from '../../lib/store/record.ts';
+import {
+  arabicArticle,
+  BUCKET,
+  type CountingLlm,
+  deadLetters,
+  englishArticle,
+  listAll,
+  startCountingLlm,
+} from './support/harness.ts';
+import { recordFigures } from './support/ledger.ts';
+import { freeStackPorts, type NpmStart, type StackPorts, startNpm } from './support/npm-start.ts';
+import { seededRandom, seedFrom } from './support/seeded.ts';
+
+// `npm start` killed with SIGKILL at random moments while 40 uploads at a time come in, ten times,
+// on the same data. Whatever S3 acknowledged must end summarised, and the LLM paid once per
+// content but for the calls a kill interrupted. Replay a run with KHULASA_CHAOS_SEED=<seed>.
+
+const SEED = seedFrom('KHULASA_CHAOS_SEED');
+const ROUNDS = 10;
+const UPLOADS_PER_ROUND = 40;
+/** Kills land anywhere from before the first PUT is answered to after the round's ingest. */
+const MAX_KILL_DELAY_MS = 2_500;
+const LLM_LATENCY_MS = 150;
+// What one crash can interrupt: the local queue's default concurrency (4 batches) times its batch
+// size (5 messages), each at most one LLM call at a time.
+const IN_FLIGHT_BOUND = 4 * 5;
+const API_KEY = 'sk-chaos-dummy';
+
+interface Upload {
+  key: string;
+  body: string;
+  round: number;
+  acknowledged: boolean;
+}
+
+const random = seededRandom(SEED);
+const uploads: Upload[] = [];
+const killLog: { round: number; delayMs: number; llmInFlight: number; acknowledged: number }[] = [];
+let llm: CountingLlm;
+let llmInFlight = 0;
+let dataDir: string;
+let ports: StackPorts;
+let stack: NpmStart | undefined;
+
+const stackEnv = () => ({ OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: llm.llm.url });
+
+/** A user's SDK client, one attempt per PUT: "acknowledged" means this PUT itself got its 200. */
+const oneShotS3 = (endpoint: string) =>
+  new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'AKIACHAOS', secretAccessKey: 'chaos-secret' },
+  });
+
+function roundUploads(round: number): Upload[] {
+  return Array.from({ length: UPLOADS_PER_ROUND }, (_, j) => {
+    const arabic = j % 4 === 0;
+    return {
+      key: arabic ? `chaos/جولة ${round}/مقال رقم ${j}.txt` : `chaos/round-${round}/article-${j}.txt`,
+      body: arabic ? arabicArticle(`${round}٠${j}`) : englishArticle(`${round}-${j}`),
+      round,
+      acknowledged: false,
+    };
+  });
+}
+
+async function killRound(round: number): Promise<void> {
+  const running = await startNpm(dataDir, ports, stackEnv());
+  stack = running;
+  const batch = roundUploads(round);
+  uploads.push(...batch);
+  const delayMs = random.int(MAX_KILL_DELAY_MS);
+  const s3 = oneShotS3(running.s3Endpoint);
+
+  let killed: () => void = () => undefined;
+  const kill = new Promise<void>((resolve) => {
+    killed = resolve;
+  });
+  setTimeout(() => {
+    const acknowledged = batch.filter((u) => u.acknowledged).length;
+    killLog.push({ round, delayMs, llmInFlight, acknowledged });
+    running.signal('SIGKILL');
+    killed();
+  }, delayMs);
+  await Promise.allSettled(
+    batch.map(async (u) => {
+      await s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: u.key, Body: u.body, ContentType: 'text/plain' }),
+      );
+      u.acknowledged = true;
+    }),
+  );
+  await kill;
+  await running.ended();
+  stack = undefined;
+  s3.destroy();
+}
+
+/**
+ * Until every acknowledged upload is `done` and nothing moves (no new LLM call for 3 s), or until
+ * nothing has moved for 30 s while some are still missing (they are not coming).
+ */
+async function quiescence(apiUrl: string, timeoutMs: number): Promise<SummaryRecord[]> {
+  const wanted = new Set(uploads.filter((u) => u.acknowledged).map((u) => u.key));
+  const deadline = Date.now() + timeoutMs;
+  let records: SummaryRecord[] = [];
+  let progress = '';
+  let stillSince = Date.now();
+  while (Date.now() < deadline) {
+    records = await listAll(apiUrl);
+    const done = records.filter((r) => wanted.has(r.source.key) && r.status === 'done').length;
+    const processing = records.filter((r) => r.status === 'processing').length;
+    const now = `${done}/${processing}/${llm.llm.chatRequests().length}`;
+    if (now !== progress) {
+      progress = now;
+      stillSince = Date.now();
+    }
+    const still = Date.now() - stillSince;
+    if (done === wanted.size && processing === 0 && still >= 3_000) return records;
+    if (still >= 30_000) return records;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return records;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'khulasa-chaos-'));
+  ports = await freeStackPorts();
+  llm = await startCountingLlm({ apiKey: API_KEY });
+  llm.setBehaviour(async () => {
+    llmInFlight += 1;
+    await new Promise((r) => setTimeout(r, LLM_LATENCY_MS));
+    llmInFlight -= 1;
+    return { type: 'summary' };
+  });
+  console.log(`chaos seed ${SEED} (replay with KHULASA_CHAOS_SEED=${SEED})`);
+});
+
+afterAll(async () => {
+  if (stack) {
+    stack.signal('SIGKILL');
+    await stack.ended();
+  }
+  await llm?.llm.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('scenario 16: SIGKILL at random moments during concurrent uploads, ten times', () => {
+  it('summarises every acknowledged upload and pays the LLM once per content but for interrupted calls', async () => {
+    for (let round = 1; round <= ROUNDS; round++) await killRound(round);
+    stack = await startNpm(dataDir, ports, stackEnv());
+    const records = await quiescence(stack.apiUrl, 180_000);
+
+    const byKey = new Map(records.map((r) => [r.source.key, r]));
+    const acknowledged = uploads.filter((u) => u.acknowledged);
+    const lost = acknowledged.filter((u) => byKey.get(u.key)?.status !== 'done');
+    const stuck = records.filter((r) => r.status === 'processing');
+    const calls = llm.llm.chatRequests().length;
+    const duplicates = llm.duplicates();
+    const mostPaid = Math.max(0, ...llm.paid.values());
+    const letters = await deadLetters(dataDir);
+    const kills = killLog.map((k) => `${k.round}:${k.delayMs}ms/${k.acknowledged}ack/${k.llmInFlight}llm`);
+    console.log(
+      `chaos seed ${SEED}: ${ROUNDS} kills, ${uploads.length} uploads, ${acknowledged.length} acknowledged, ` +
+        `${acknowledged.length - lost.length} done, ${lost.length} lost, ${stuck.length} stuck processing, ` +
+        `${calls} LLM calls, ${duplicates} duplicate calls (bound ${ROUNDS * IN_FLIGHT_BOUND}), ` +
+        `${letters.length} dead letters; kills ${kills.join(' ')}`,
+    );
+    recordFigures({
+      scenario: 16,
+      uploads: acknowledged.length,
+      records: acknowledged.length - lost.length,
+      lost: lost.length,
+      llmCalls: calls,
+      duplicateLlmCalls: duplicates,
+      deadLetters: letters.length,
+    });
+
+    expect(acknowledged.length).toBeGreaterThan(UPLOADS_PER_ROUND);
+    expect(lost.map((u) => `${u.key}: ${byKey.get(u.key)?.status ?? 'no record'}`)).toEqual([]);
+    expect(stuck.map((r) => r.source.key)).toEqual([]);
+    expect(duplicates).toBeLessThanOrEqual(ROUNDS * IN_FLIGHT_BOUND);
+    // One paid call per content, plus at most one more per kill it lived through.
+    expect(mostPaid).toBeLessThanOrEqual(1 + ROUNDS);
+  }, 420_000);
+});
