@@ -15,6 +15,40 @@ type DynaliteFactory = (options: { path?: string; createTableMs?: number; delete
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as DynaliteFactory;
 
+/** The LevelDB binding dynalite itself uses (resolved from dynalite, so it is the very same copy). */
+interface LevelDatabase {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+type LevelConstructor = new (path: string, options: { valueEncoding: string }) => LevelDatabase;
+const Level = (createRequire(require.resolve('dynalite'))('level') as { Level: LevelConstructor }).Level;
+
+/** The table's folder cannot be opened (damaged files, say): the stack cannot start on it. */
+export class TableStorageError extends Error {
+  readonly directory: string;
+  constructor(directory: string, cause: unknown) {
+    const why =
+      cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : '';
+    super(`the table in ${directory} cannot be opened${why ? ` (${why})` : ''}`, { cause });
+    this.name = 'TableStorageError';
+    this.directory = directory;
+  }
+}
+
+/**
+ * Opens the folder once before dynalite does: dynalite reports a folder it cannot open only later,
+ * as "Database is closed" on the first request, without saying which folder or why.
+ */
+async function checkTableStorage(directory: string): Promise<void> {
+  const db = new Level(directory, { valueEncoding: 'json' });
+  try {
+    await db.open();
+  } catch (e: unknown) {
+    throw new TableStorageError(directory, e);
+  }
+  await db.close();
+}
+
 export interface LocalDynamoOptions {
   /** 0 picks a free port (tests); the local stack passes `DYNAMODB_PORT`. */
   port: number;
@@ -36,6 +70,7 @@ export interface LocalDynamo {
  */
 export async function startLocalDynamo(options: LocalDynamoOptions): Promise<LocalDynamo> {
   const host = options.host ?? '127.0.0.1';
+  if (options.directory) await checkTableStorage(options.directory);
   // Zero create delay: nothing here simulates AWS provisioning time, it would only slow starts.
   const server = dynalite({
     createTableMs: 0,

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes } from 'aws-lambda';
+import { drainInbox } from './inbox.ts';
+import { lambdaContext, toSqsEvent } from './lambda-shapes.ts';
+import { loadFolder, removeDurably, writeDurably } from './queue-files.ts';
 
 /**
  * A small durable stand-in for SQS + Lambda's event source mapping: messages live as JSON files
  * under `<dir>/queue/`, are delivered in batches to an SQS-shaped handler, come back after a
  * delay when reported in `batchItemFailures`, and after `maxReceiveCount` receives move to
  * `<dir>/dead-letter/` with their attributes and the last error. A restart redelivers whatever
- * was in flight, as SQS does after a visibility timeout.
+ * was in flight, as SQS does after a visibility timeout; a message that had already used its
+ * last receive goes to the dead-letter folder instead, as SQS moves it on its next receive.
  */
 
 export interface QueueMessage {
@@ -38,49 +42,47 @@ export interface LocalQueueOptions {
   functionTimeoutMs?: number;
   region?: string;
   onDeadLetter?: (message: QueueMessage) => void;
+  /**
+   * Messages whose last receive never finished (the process died, or the function timed out), so
+   * the handler could not mark their records itself; called before they are dead-lettered, with
+   * the event of that last receive.
+   */
+  onAbandoned?: (event: SQSEvent) => Promise<void>;
+  /** Where one-line warnings go (unreadable queue files). @default stderr */
+  warn?: (line: string) => void;
 }
 
 const INBOX_POLL_MS = 1_000;
 
-/** A message handed to a running local stack by another process. */
-export interface InboxMessage {
-  body: string;
-  messageAttributes?: SQSMessageAttributes;
-}
+export { dropIntoInbox, type InboxMessage } from './inbox.ts';
 
-/**
- * Queue a message for the local stack from another process (the CLI's `redrive`/`reprocess`):
- * written atomically into `<dataDir>/inbox/`, picked up within a second by the running stack,
- * or at its next start.
- */
-export async function dropIntoInbox(dataDir: string, message: InboxMessage): Promise<void> {
-  const inbox = join(dataDir, 'inbox');
-  await mkdir(inbox, { recursive: true });
-  const name = `${Date.now().toString().padStart(15, '0')}-${randomUUID()}`;
-  await writeFile(join(inbox, `${name}.tmp`), JSON.stringify(message));
-  await rename(join(inbox, `${name}.tmp`), join(inbox, `${name}.json`));
-}
-
-const ARN = (region: string) => `arn:aws:sqs:${region}:000000000000:khulasa-local-ingest`;
+type Options = Required<Omit<LocalQueueOptions, 'onDeadLetter' | 'onAbandoned'>> &
+  Pick<LocalQueueOptions, 'onDeadLetter' | 'onAbandoned'>;
 
 export class LocalQueue {
   private readonly messages = new Map<string, QueueMessage>();
   private readonly inFlight = new Set<string>();
   private readonly queueDir: string;
   private readonly deadLetterDir: string;
-  private readonly opts: Required<Omit<LocalQueueOptions, 'onDeadLetter'>> &
-    Pick<LocalQueueOptions, 'onDeadLetter'>;
+  private readonly opts: Options;
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
   private readonly active = new Set<Promise<void>>();
   private readonly idleWaiters: Array<() => void> = [];
-  private directories: Promise<void> | null = null;
+  private opened: Promise<void> | null = null;
   private inboxTimer: NodeJS.Timeout | null = null;
   private draining = false;
 
   constructor(options: LocalQueueOptions) {
-    this.opts = { batchSize: 5, concurrency: 4, functionTimeoutMs: 300_000, region: 'us-east-1', ...options };
+    this.opts = {
+      batchSize: 5,
+      concurrency: 4,
+      functionTimeoutMs: 300_000,
+      region: 'us-east-1',
+      warn: (line) => console.error(line),
+      ...options,
+    };
     this.queueDir = join(options.directory, 'queue');
     this.deadLetterDir = join(options.directory, 'dead-letter');
   }
@@ -89,20 +91,37 @@ export class LocalQueue {
     return this.deadLetterDir;
   }
 
-  /** Load what a previous run left (in flight messages are simply visible again) and start delivering. */
-  async start(): Promise<void> {
-    await this.ensureDirectories();
-    for (const name of await readdir(this.queueDir)) {
-      if (!name.endsWith('.json')) continue;
-      try {
-        const message = JSON.parse(await readFile(join(this.queueDir, name), 'utf8')) as QueueMessage;
-        message.visibleAt = Math.min(message.visibleAt, Date.now());
-        this.messages.set(message.messageId, message);
-      } catch {
-        // A file cut short by a crash mid-write holds no message we could deliver faithfully.
-        await rename(join(this.queueDir, name), join(this.deadLetterDir, `corrupt-${name}`));
-      }
+  /**
+   * Makes the queue's storage ready and loads what a previous run left, without delivering:
+   * `send` works from here on, so the S3 endpoint can accept uploads before the handlers load.
+   */
+  open(): Promise<void> {
+    this.opened ??= this.load();
+    return this.opened;
+  }
+
+  private async load(): Promise<void> {
+    await mkdir(this.queueDir, { recursive: true });
+    await mkdir(this.deadLetterDir, { recursive: true });
+    const loaded = await loadFolder(
+      this.queueDir,
+      this.deadLetterDir,
+      (text) => parseMessage(text),
+      this.opts.warn,
+    );
+    const now = Date.now();
+    for (const message of loaded.items) {
+      // In flight when the last run ended: visible again at once, as after a visibility timeout.
+      message.visibleAt = Math.min(message.visibleAt, now);
+      this.messages.set(message.messageId, message);
     }
+  }
+
+  /** Load what a previous run left and start delivering; spent messages go to the dead-letter folder first. */
+  async start(): Promise<void> {
+    await this.open();
+    const spent = [...this.messages.values()].filter((m) => m.receiveCount >= this.opts.maxReceiveCount);
+    if (spent.length > 0) await this.abandon(spent, 'The last receive never finished (the stack stopped).');
     this.stopped = false;
     this.schedule(0);
     await this.drainInbox();
@@ -125,26 +144,20 @@ export class LocalQueue {
     if (this.draining || this.stopped) return;
     this.draining = true;
     try {
-      const inbox = join(this.opts.directory, 'inbox');
-      const names = await readdir(inbox).catch(() => [] as string[]);
-      for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
-        const file = join(inbox, name);
-        try {
-          const dropped = JSON.parse(await readFile(file, 'utf8')) as InboxMessage;
-          await this.send(dropped.body, dropped.messageAttributes ?? {});
-        } catch {
-          await rename(file, join(this.deadLetterDir, `unreadable-${name}`)).catch(() => undefined);
-          continue;
-        }
-        await rm(file, { force: true });
-      }
+      await drainInbox(
+        this.opts.directory,
+        this.deadLetterDir,
+        (m) => this.send(m.body, m.messageAttributes ?? {}),
+        this.opts.warn,
+      );
     } finally {
       this.draining = false;
     }
   }
 
+  /** Resolves once the message is on disk for good: only then may a sender be told it was accepted. */
   async send(body: string, messageAttributes: SQSMessageAttributes = {}): Promise<string> {
-    await this.ensureDirectories();
+    await this.open();
     const message: QueueMessage = {
       messageId: randomUUID(),
       body,
@@ -168,6 +181,11 @@ export class LocalQueue {
     message.retryDelaySeconds = delaySeconds;
   }
 
+  /** Bodies of the messages waiting or in flight (so a caller can avoid queueing the same work twice). */
+  pendingBodies(): string[] {
+    return [...this.messages.values()].map((m) => m.body);
+  }
+
   /** Messages waiting or in flight. */
   get depth(): number {
     return this.messages.size;
@@ -179,23 +197,12 @@ export class LocalQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private ensureDirectories(): Promise<void> {
-    this.directories ??= Promise.all([
-      mkdir(this.queueDir, { recursive: true }),
-      mkdir(this.deadLetterDir, { recursive: true }),
-    ]).then(() => undefined);
-    return this.directories;
-  }
-
   private path(messageId: string) {
     return join(this.queueDir, `${messageId}.json`);
   }
 
-  private async persist(message: QueueMessage): Promise<void> {
-    // Write then rename, so a crash never leaves half a message behind.
-    const tmp = `${this.path(message.messageId)}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(message));
-    await rename(tmp, this.path(message.messageId));
+  private persist(message: QueueMessage): Promise<void> {
+    return writeDurably(this.path(message.messageId), JSON.stringify(message));
   }
 
   private schedule(delayMs: number): void {
@@ -217,6 +224,7 @@ export class LocalQueue {
       for (const m of batch) this.inFlight.add(m.messageId);
       this.running += 1;
       const run = this.deliver(batch).finally(() => {
+        for (const m of batch) this.inFlight.delete(m.messageId);
         this.running -= 1;
         this.active.delete(run);
         this.schedule(0);
@@ -236,7 +244,13 @@ export class LocalQueue {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  private async deliver(batch: QueueMessage[]): Promise<void> {
+  private async deliver(received: QueueMessage[]): Promise<void> {
+    // A message that already used its last receive is not delivered again: SQS moves it instead.
+    const spent = received.filter((m) => m.receiveCount >= this.opts.maxReceiveCount);
+    if (spent.length > 0) await this.abandon(spent, 'The last receive never finished.');
+    const batch = received.filter((m) => m.receiveCount < this.opts.maxReceiveCount);
+    if (batch.length === 0) return;
+
     const receivedAt = Date.now();
     for (const m of batch) {
       m.receiveCount += 1;
@@ -246,36 +260,40 @@ export class LocalQueue {
     }
 
     let failed: Set<string>;
+    // True when the handler never answered (threw, crashed, timed out): it settled no record.
+    let unanswered = false;
     let timer: NodeJS.Timeout | undefined;
+    const event = toSqsEvent(batch, receivedAt, this.opts.region);
     try {
-      // Lambda ends an invocation at its timeout, and its messages come back; so does this queue,
-      // leaving the stuck call to finish (or not) with its result ignored.
+      // Lambda ends an invocation at its timeout, and its messages come back; so does this queue.
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`Task timed out after ${this.opts.functionTimeoutMs / 1000} seconds`)),
           this.opts.functionTimeoutMs,
         );
       });
-      const response = await Promise.race([
-        this.opts.handler(this.toEvent(batch, receivedAt), this.context(receivedAt)),
-        timedOut,
-      ]);
+      const context = lambdaContext('khulasa-local-ingest', this.opts.functionTimeoutMs, receivedAt);
+      const response = await Promise.race([this.opts.handler(event, context), timedOut]);
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (e: unknown) {
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       for (const m of batch) m.lastError = error;
       failed = new Set(batch.map((m) => m.messageId));
+      unanswered = true;
     } finally {
       clearTimeout(timer);
     }
+    // Stopping cut the batch short: its messages stay as a crash would leave them, received and
+    // in flight, and come back at the next start.
+    if (unanswered && this.stopped) return;
 
+    const last: QueueMessage[] = [];
     for (const m of batch) {
-      this.inFlight.delete(m.messageId);
       if (!failed.has(m.messageId)) {
         this.messages.delete(m.messageId);
-        await rm(this.path(m.messageId), { force: true });
+        await removeDurably(this.path(m.messageId));
       } else if (m.receiveCount >= this.opts.maxReceiveCount) {
-        await this.deadLetter(m);
+        last.push(m);
       } else {
         // The handler's own backoff wins; otherwise the configured delays, as a visibility timeout would.
         const delays = this.opts.retryDelaysSeconds;
@@ -285,6 +303,26 @@ export class LocalQueue {
         await this.persist(m);
       }
     }
+    if (unanswered && last.length > 0) await this.abandon(last, null);
+    else for (const m of last) await this.deadLetter(m);
+  }
+
+  /** Lets the owner mark the records of messages whose last receive never finished, then dead-letters them. */
+  private async abandon(spent: QueueMessage[], reason: string | null): Promise<void> {
+    for (const m of spent) {
+      this.inFlight.add(m.messageId);
+      if (reason !== null) m.lastError = m.lastError ? `${m.lastError} ${reason}` : reason;
+    }
+    try {
+      await this.opts.onAbandoned?.(toSqsEvent(spent, Date.now(), this.opts.region));
+    } catch (e: unknown) {
+      this.opts.warn(`khulasa: could not mark the records of dead-lettered messages as failed: ${String(e)}`);
+    }
+    for (const m of spent) {
+      await this.deadLetter(m);
+      this.inFlight.delete(m.messageId);
+    }
+    this.notifyIdle();
   }
 
   private async deadLetter(m: QueueMessage): Promise<void> {
@@ -298,50 +336,22 @@ export class LocalQueue {
       },
       lastError: m.lastError,
     };
-    await writeFile(join(this.deadLetterDir, `${m.messageId}.json`), `${JSON.stringify(record, null, 2)}\n`);
-    await rm(this.path(m.messageId), { force: true });
+    await writeDurably(
+      join(this.deadLetterDir, `${m.messageId}.json`),
+      `${JSON.stringify(record, null, 2)}\n`,
+    );
+    await removeDurably(this.path(m.messageId));
     this.opts.onDeadLetter?.(m);
   }
+}
 
-  private toEvent(batch: QueueMessage[], receivedAt: number): SQSEvent {
-    return {
-      Records: batch.map(
-        (m): SQSRecord => ({
-          messageId: m.messageId,
-          receiptHandle: `local-${m.messageId}-${m.receiveCount}`,
-          body: m.body,
-          attributes: {
-            ApproximateReceiveCount: String(m.receiveCount),
-            SentTimestamp: String(m.sentTimestamp),
-            SenderId: 'khulasa-local',
-            ApproximateFirstReceiveTimestamp: String(receivedAt),
-          },
-          messageAttributes: m.messageAttributes,
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: ARN(this.opts.region),
-          awsRegion: this.opts.region,
-        }),
-      ),
-    };
-  }
-
-  private context(startedAt: number): Context {
-    const timeout = this.opts.functionTimeoutMs;
-    const requestId = randomUUID();
-    return {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName: 'khulasa-local-ingest',
-      functionVersion: '$LATEST',
-      invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:khulasa-local-ingest',
-      memoryLimitInMB: '1024',
-      awsRequestId: requestId,
-      logGroupName: '/aws/lambda/khulasa-local-ingest',
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, startedAt + timeout - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    };
-  }
+function parseMessage(text: string): QueueMessage {
+  const message = JSON.parse(text) as QueueMessage;
+  if (typeof message?.messageId !== 'string' || typeof message.body !== 'string')
+    throw new Error('not a queue message');
+  message.receiveCount = Number(message.receiveCount) || 0;
+  message.visibleAt = Number(message.visibleAt) || 0;
+  message.messageAttributes ??= {};
+  message.lastError ??= null;
+  return message;
 }

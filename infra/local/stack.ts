@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startLocalApi } from './api-server.ts';
 import { startLocalDynamo } from './dynamodb.ts';
+import { IngestWorkerPool } from './ingest-pool.ts';
+import { lockDataDir } from './lock.ts';
 import { LocalQueue, type QueueMessage } from './queue.ts';
+import { reconcile } from './reconcile.ts';
 import { startLocalS3 } from './s3-server.ts';
 
 /**
- * khulasa on one machine: S3 (s3rver), DynamoDB (dynalite), a durable queue in front of the
- * real ingest handler, and the real api handler behind a local HTTP server. No AWS account,
- * no Docker, no API key.
+ * khulasa on one machine: S3, DynamoDB (dynalite), a durable queue in front of the real ingest
+ * handler (run in worker threads, off the API's event loop), and the real api handler behind a
+ * local HTTP server. No AWS account, no Docker, no API key.
  */
 export interface LocalStackOptions {
   dataDir: string;
@@ -22,12 +25,17 @@ export interface LocalStackOptions {
   tableName?: string;
   maxReceiveCount?: number;
   retryDelaysSeconds?: readonly number[];
+  /** Ingest workers, i.e. batches processed at once. @default 4 */
   concurrency?: number;
   /** The emulated ingest function timeout (and claim lease), as in the CDK stack. @default 300 */
   functionTimeoutSeconds?: number;
   /** Called after every delivered batch with the ids of the records it touched. */
   onProcessed?: (keys: { bucket: string; key: string; ok: boolean }[]) => void;
   onDeadLetter?: (message: QueueMessage) => void;
+  /** Told the outcome of start-up reconciliation (one line). @default stdout */
+  log?: (line: string) => void;
+  /** A substitute ingest worker script (tests only). */
+  ingestWorkerUrl?: URL;
 }
 
 export interface LocalStack {
@@ -37,7 +45,21 @@ export interface LocalStack {
   bucket: string;
   tableName: string;
   queue: LocalQueue;
+  /** Notifications queued by start-up reconciliation. */
+  reconciled: number;
+  /** Objects in the bucket when the stack started. */
+  objectsAtStart: number;
   close(): Promise<void>;
+}
+
+/** Which part of the stack a start-up failure belongs to (to name the port or folder at fault). */
+export class StackStartError extends Error {
+  readonly part: 'S3' | 'DynamoDB' | 'API' | 'ingest';
+  constructor(part: StackStartError['part'], cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'StackStartError';
+    this.part = part;
+  }
 }
 
 async function cursorSecret(dataDir: string): Promise<string> {
@@ -73,42 +95,74 @@ function keysOf(event: SQSEvent): { bucket: string; key: string; messageId: stri
   return out;
 }
 
+const part = async <T>(name: StackStartError['part'], start: () => Promise<T>): Promise<T> => {
+  try {
+    return await start();
+  } catch (e: unknown) {
+    throw new StackStartError(name, e);
+  }
+};
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const host = options.host ?? '127.0.0.1';
   const bucket = options.bucket ?? 'articles';
   const tableName = options.tableName ?? 'summaries';
   const maxReceiveCount = options.maxReceiveCount ?? 3;
+  const functionTimeoutMs = (options.functionTimeoutSeconds ?? 300) * 1000;
+  const delays = options.retryDelaysSeconds ?? [2, 5, 10];
   await mkdir(options.dataDir, { recursive: true });
+  const unlock = await lockDataDir(options.dataDir);
 
-  const closers: Array<() => Promise<void>> = [];
+  const closers: Array<() => Promise<void>> = [unlock];
   const close = async () => {
-    for (const c of closers.reverse()) await c().catch(() => undefined);
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
   };
 
   try {
     let ready = false;
-    // Events that arrive before the queue exists wait here (s3rver is up before the handlers load).
-    const early: string[] = [];
-    let queue: LocalQueue | null = null;
-
-    const dynamo = await startLocalDynamo({
-      port: options.dynamoPort,
-      host,
-      directory: join(options.dataDir, 'dynamodb'),
-      tableName,
-    });
-    closers.push(() => dynamo.close());
-    const s3 = await startLocalS3({
-      port: options.s3Port,
-      host,
-      directory: join(options.dataDir, 's3'),
-      buckets: [bucket],
-      onEvent: (record) => {
-        const body = JSON.stringify({ Records: [record] });
-        if (queue) void queue.send(body);
-        else early.push(body);
+    let pool: IngestWorkerPool | null = null;
+    const queue = new LocalQueue({
+      directory: options.dataDir,
+      maxReceiveCount,
+      retryDelaysSeconds: delays,
+      concurrency: options.concurrency ?? 4,
+      functionTimeoutMs,
+      ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
+      onAbandoned: async (event) => pool?.markAbandoned(event),
+      handler: async (event: SQSEvent, context: Context) => {
+        if (!pool) throw new Error('The ingest workers are not running.');
+        const startedAt = Date.now() - (functionTimeoutMs - context.getRemainingTimeInMillis());
+        const response = (await pool.run(event, startedAt)) ?? { batchItemFailures: [] };
+        if (options.onProcessed) {
+          const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+          options.onProcessed(
+            keysOf(event).map((k) => ({ bucket: k.bucket, key: k.key, ok: !failed.has(k.messageId) })),
+          );
+        }
+        return response as SQSBatchResponse;
       },
     });
+    // The queue's storage first: the S3 endpoint acknowledges an upload only once its message is on disk.
+    await queue.open();
+
+    const dynamo = await part('DynamoDB', () =>
+      startLocalDynamo({
+        port: options.dynamoPort,
+        host,
+        directory: join(options.dataDir, 'dynamodb'),
+        tableName,
+      }),
+    );
+    closers.push(() => dynamo.close());
+    const s3 = await part('S3', () =>
+      startLocalS3({
+        port: options.s3Port,
+        host,
+        directory: join(options.dataDir, 's3'),
+        buckets: [bucket],
+        onEvent: (record) => queue.send(JSON.stringify({ Records: [record] })).then(() => undefined),
+      }),
+    );
     closers.push(() => s3.close());
 
     // The local stack owns its endpoints, whatever the user's environment says; the handlers
@@ -125,7 +179,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TABLE_NAME: tableName,
       MAX_RECEIVE_COUNT: String(maxReceiveCount),
       // A claim is held for as long as the function may run, exactly as the CDK stack sets it.
-      LEASE_SECONDS: String(options.functionTimeoutSeconds ?? 300),
+      LEASE_SECONDS: String(functionTimeoutMs / 1000),
       CURSOR_SECRET: await cursorSecret(options.dataDir),
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'WARN',
       // EMF metrics are for CloudWatch; on one machine they would only flood the terminal.
@@ -134,58 +188,45 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 
-    // Loaded only now: the handlers read their configuration at module load, as in Lambda.
-    const ingestModule = await import('../../functions/ingest/app.ts');
-    const depsModule = await import('../../functions/ingest/deps.ts');
-    const apiModule = await import('../../functions/api/handler.ts');
-    const delays = options.retryDelaysSeconds ?? [2, 5, 10];
+    // Each worker loads the ingest handler, which reads this same environment at module load.
+    const workers = new IngestWorkerPool({
+      size: options.concurrency ?? 4,
+      env: { ...process.env },
+      retryDelaysSeconds: delays,
+      functionTimeoutMs,
+      onBackoff: (messageId, error, seconds) => queue.reportFailure(messageId, error, seconds),
+      ...(options.ingestWorkerUrl ? { workerUrl: options.ingestWorkerUrl } : {}),
+    });
+    await part('ingest', () => workers.start());
+    pool = workers;
+    // Stopping: no new batches, the workers ended (a stuck batch is cut short, as a crash would),
+    // then whatever was still settling.
+    closers.push(async () => {
+      const stopped = queue.stop();
+      await workers.close();
+      await stopped;
+    });
+    await queue.start();
 
-    const ingestHandler = ingestModule.createIngestHandler(
-      depsModule.defaultDeps({
-        retries: {
-          // The local ChangeMessageVisibility: the same backoff shape with the local delays.
-          backoff: async (record, receiveCount, error) => {
-            const seconds = delays[Math.min(receiveCount - 1, delays.length - 1)] ?? 1;
-            queue?.reportFailure(
-              record.messageId,
-              error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-              seconds,
-            );
-          },
-        },
+    const apiModule = await import('../../functions/api/handler.ts');
+    const api = await part('API', () =>
+      startLocalApi({
+        port: options.apiPort,
+        host,
+        handler: (event: APIGatewayProxyEventV2, context: Context) => apiModule.handler(event, context),
+        isReady: () => ready,
       }),
     );
-
-    const localQueue = new LocalQueue({
-      directory: options.dataDir,
-      maxReceiveCount,
-      retryDelaysSeconds: delays,
-      concurrency: options.concurrency ?? 4,
-      functionTimeoutMs: (options.functionTimeoutSeconds ?? 300) * 1000,
-      ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
-      handler: async (event: SQSEvent, context: Context) => {
-        const response = (await ingestHandler(event, context)) as SQSBatchResponse;
-        if (options.onProcessed) {
-          const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-          options.onProcessed(
-            keysOf(event).map((k) => ({ bucket: k.bucket, key: k.key, ok: !failed.has(k.messageId) })),
-          );
-        }
-        return response;
-      },
-    });
-    await localQueue.start();
-    closers.push(() => localQueue.stop());
-    queue = localQueue;
-    for (const body of early.splice(0)) await localQueue.send(body);
-
-    const api = await startLocalApi({
-      port: options.apiPort,
-      host,
-      handler: (event: APIGatewayProxyEventV2, context: Context) => apiModule.handler(event, context),
-      isReady: () => ready,
-    });
     closers.push(() => api.close());
+
+    const { enqueued, objects } = await reconcile({
+      s3Endpoint: s3.endpoint,
+      dynamoEndpoint: dynamo.endpoint,
+      bucket,
+      tableName,
+      queue,
+    });
+    (options.log ?? console.log)(`reconciled: ${enqueued} enqueued`);
     ready = true;
 
     return {
@@ -194,7 +235,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apiUrl: api.url,
       bucket,
       tableName,
-      queue: localQueue,
+      queue,
+      reconciled: enqueued,
+      objectsAtStart: objects,
       close,
     };
   } catch (e: unknown) {

@@ -39,7 +39,7 @@ export function parseApiConfig(env: Record<string, string | undefined> = process
     CURSOR_SECRET: env.CURSOR_SECRET || undefined,
     CURSOR_SECRET_ARN: env.CURSOR_SECRET_ARN || undefined,
     CORS_ALLOWED_ORIGINS: env.CORS_ALLOWED_ORIGINS,
-    API_AUTH_MODE: env.API_AUTH_MODE || undefined,
+    API_AUTH_MODE: env.API_AUTH_MODE?.trim().toLowerCase() || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {

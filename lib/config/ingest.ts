@@ -33,19 +33,20 @@ const languageList = z.pipe(
     .check(z.minLength(1)),
 );
 
-/** The ingest function's environment (DESIGN.md "LLM" and limits). */
+/** The ingest function's environment (the LLM and the limits). */
 const IngestEnvSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   SUMMARY_LANGUAGES: languageList,
   // An exported-but-empty variable means "not set", as the SDK treats its own variables.
   LLM_PROVIDER: z.pipe(
-    z.transform((v) => (v === '' ? undefined : v)),
-    z.optional(z.enum(['openai', 'extractive'])),
+    z.transform((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : undefined)),
+    z.optional(z.enum(['openai', 'extractive'], 'must be openai or extractive')),
   ),
   OPENAI_API_KEY: optionalString,
   OPENAI_API_KEY_SECRET_ARN: optionalString,
-  OPENAI_BASE_URL: z.pipe(optionalString, z.optional(z.url())),
-  OPENAI_MODEL: z._default(z.string().check(z.minLength(1)), 'gpt-4o-mini'),
+  // Read only with the openai provider (checked below): the offline summariser ignores them.
+  OPENAI_BASE_URL: optionalString,
+  OPENAI_MODEL: optionalString,
   LLM_TIMEOUT_MS: positiveInt(60_000),
   LLM_MAX_RETRIES: intVar(2, z.gte(0), z.lte(10)),
   MAX_ARTICLE_BYTES: positiveInt(10 * 1024 * 1024),
@@ -62,10 +63,19 @@ const IngestEnvSchema = z.object({
   QUEUE_URL: optionalString,
   /** Path-style S3 URLs: needed by S3-compatible servers on a bare host:port (the local stack). */
   S3_FORCE_PATH_STYLE: z.pipe(
-    z._default(z.enum(['true', 'false']), 'false'),
-    z.transform((v) => v === 'true'),
+    z.pipe(
+      z.optional(z.string()),
+      z.transform((v) => (v === undefined || v.trim() === '' ? 'false' : v.trim().toLowerCase())),
+    ),
+    z.pipe(
+      z.enum(['true', 'false'], 'must be true or false'),
+      z.transform((v) => v === 'true'),
+    ),
   ),
 });
+
+const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+const BaseUrlSchema = z.url('must be a URL such as https://api.openai.com/v1');
 
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;
 
@@ -80,13 +90,21 @@ export class ConfigError extends Error {
 export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = IngestEnvSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = parsed.error.issues.map((i) => describeIssue(i, env)).join('; ');
     throw new ConfigError(`Invalid ingest configuration: ${problems}`);
   }
   const e = parsed.data;
-  // DESIGN.md: `openai` when a key is available (directly or from Secrets Manager), else the offline summariser.
+  // `openai` when a key is available (directly or from Secrets Manager), else the offline summariser.
   const provider =
     e.LLM_PROVIDER ?? (e.OPENAI_API_KEY || e.OPENAI_API_KEY_SECRET_ARN ? 'openai' : 'extractive');
+  if (
+    provider === 'openai' &&
+    e.OPENAI_BASE_URL !== undefined &&
+    !BaseUrlSchema.safeParse(e.OPENAI_BASE_URL).success
+  )
+    throw new ConfigError(
+      `Invalid ingest configuration: OPENAI_BASE_URL must be a URL such as https://api.openai.com/v1 (got ${JSON.stringify(e.OPENAI_BASE_URL)})`,
+    );
   return {
     tableName: e.TABLE_NAME,
     languages: e.SUMMARY_LANGUAGES,
@@ -94,8 +112,9 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
       provider,
       apiKey: e.OPENAI_API_KEY,
       apiKeySecretArn: e.OPENAI_API_KEY_SECRET_ARN,
-      baseURL: e.OPENAI_BASE_URL,
-      model: e.OPENAI_MODEL,
+      baseURL: provider === 'openai' ? e.OPENAI_BASE_URL : undefined,
+      // Empty means "not set": the default model.
+      model: e.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL,
       timeoutMs: e.LLM_TIMEOUT_MS,
       maxRetries: e.LLM_MAX_RETRIES,
       maxCallsPerArticle: e.MAX_LLM_CALLS_PER_ARTICLE,
@@ -110,4 +129,16 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
     queueUrl: e.QUEUE_URL,
     s3ForcePathStyle: e.S3_FORCE_PATH_STYLE,
   } as const;
+}
+
+const SECRET_NAMES = /KEY|SECRET|TOKEN/;
+
+/** One issue as `NAME what is wrong (got "value")`, never echoing a secret's value. */
+function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const value = env[name];
+  const message = issue.message.replace(/^Invalid input: /, '');
+  if (value === undefined) return `${name} is required (${message})`;
+  const got = SECRET_NAMES.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
+  return `${name} ${message}${got}`;
 }

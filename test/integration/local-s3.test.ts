@@ -23,9 +23,9 @@ import { encodeS3EventKey } from '../../infra/local/s3-event-encoding.ts';
 import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
 
 const BUCKET = 'articles';
-const arabicFixture = new URL('../../../shared/fixtures/interpol-ar.txt', import.meta.url);
+const arabicFixture = new URL('../../samples/ar-solar-farm.txt', import.meta.url);
 
-/** Credentials s3rver has never heard of, as a user's own AWS profile would be. */
+/** Made-up credentials, as a user's own AWS profile would be. */
 const randomCredentials = () => ({
   accessKeyId: `AKIA${randomBytes(8).toString('hex').toUpperCase()}`,
   secretAccessKey: randomBytes(20).toString('base64'),
@@ -459,7 +459,7 @@ describe('local S3 endpoint', () => {
       expect(sequencers.every((s, i) => i === 0 || s > (sequencers[i - 1] ?? ''))).toBe(true);
     });
 
-    it('keeps serving the upload when onEvent throws', async () => {
+    it('answers ServiceUnavailable (not 200) when onEvent throws, keeps the object, and keeps serving', async () => {
       const failingDir = await mkdtemp(join(tmpdir(), 'khulasa-local-s3-throw-'));
       const failing = await startLocalS3({
         port: 0,
@@ -470,13 +470,27 @@ describe('local S3 endpoint', () => {
         },
       });
       const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-      const c = clientFor(failing.endpoint);
+      const c = clientFor(failing.endpoint, { maxAttempts: 1 });
 
       try {
-        await c.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'x.txt', Body: 'still stored' }));
+        const put = await c
+          .send(new PutObjectCommand({ Bucket: BUCKET, Key: 'x.txt', Body: 'still stored' }))
+          .then(
+            () => ({ status: 200, code: 'none' }),
+            (e: { $metadata?: { httpStatusCode?: number }; name?: string; message?: string }) => ({
+              status: e.$metadata?.httpStatusCode,
+              code: e.name,
+              message: e.message,
+            }),
+          );
 
+        expect(put).toMatchObject({
+          status: 503,
+          code: 'ServiceUnavailable',
+          message: expect.stringContaining('consumer broke'),
+        });
         expect((await download(c, 'x.txt')).toString()).toBe('still stored');
-        expect(errors).toHaveBeenCalled();
+        expect(errors).toHaveBeenCalledWith(expect.stringContaining('ServiceUnavailable'));
       } finally {
         errors.mockRestore();
         c.destroy();

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * `npm start`'s own variables. An exported-but-empty variable means "not set" (its default), and
+ * words are read case-insensitively, so `KHULASA_SAMPLES=False` works.
+ */
+const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess(unsetIfEmpty, schema.default(fallback as never));
+
+const port = (fallback: number) =>
+  withDefault(
+    z.coerce.number({ error: 'must be a port number' }).int('must be a whole port number').min(0).max(65_535),
+    fallback,
+  );
+const bounded = (fallback: number, min: number, max: number) =>
+  withDefault(
+    z.coerce
+      .number({ error: `must be a whole number from ${min} to ${max}` })
+      .int(`must be a whole number from ${min} to ${max}`)
+      .min(min, `must be a whole number from ${min} to ${max}`)
+      .max(max, `must be a whole number from ${min} to ${max}`),
+    fallback,
+  );
+
+export const LocalEnv = z.object({
+  S3_PORT: port(4569),
+  DYNAMODB_PORT: port(8000),
+  PORT: port(3000),
+  KHULASA_DATA_DIR: withDefault(z.string(), '.khulasa'),
+  KHULASA_SAMPLES: withDefault(
+    z
+      .string()
+      .transform((v) => v.trim().toLowerCase())
+      .pipe(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }))
+      .transform((v) => v === 'true' || v === '1'),
+    'true',
+  ),
+  LOCAL_RETRY_DELAYS: withDefault(
+    z
+      .string()
+      .transform((v) => v.split(',').map((d) => (d.trim() === '' ? Number.NaN : Number(d))))
+      .pipe(
+        z
+          .array(z.number().nonnegative().finite(), {
+            error: 'must be seconds separated by commas, e.g. 2,5,10',
+          })
+          .min(1),
+      ),
+    '2,5,10',
+  ),
+  MAX_RECEIVE_COUNT: bounded(3, 1, 100),
+  LOCAL_CONCURRENCY: bounded(4, 1, 64),
+  LOCAL_FUNCTION_TIMEOUT_SECONDS: bounded(300, 1, 900),
+});
+
+export type LocalConfig = z.infer<typeof LocalEnv>;
+
+export class LocalConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalConfigError';
+  }
+}
+
+/** Parses the variables; the first problem becomes one line naming the variable and its value. */
+export function parseLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
+  const parsed = LocalEnv.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue?.path[0] ?? 'environment');
+  const message = (issue?.message ?? 'is invalid').replace(/^Invalid input: /, '');
+  const readable =
+    issue?.code === 'too_small' || issue?.code === 'too_big' || message.startsWith('expected')
+      ? `is out of range (${message})`
+      : message;
+  throw new LocalConfigError(`${name} ${readable} (got ${JSON.stringify(env[name] ?? '')})`);
+}
