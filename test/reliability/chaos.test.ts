@@ -24,8 +24,8 @@ import { seededRandom, seedFrom } from './support/seeded.ts';
 const SEED = seedFrom('KHULASA_CHAOS_SEED');
 const ROUNDS = 10;
 const UPLOADS_PER_ROUND = 40;
-/** Kills land anywhere from before the first PUT is answered to after the round's ingest. */
-const MAX_KILL_DELAY_MS = 2_500;
+/** The longest a kill waits after its number of acknowledgements: into the round's ingest. */
+const MAX_KILL_DELAY_MS = 2_000;
 const LLM_LATENCY_MS = 150;
 // What one crash can interrupt: the local queue's default concurrency (4 batches) times its batch
 // size (5 messages), each at most one LLM call at a time.
@@ -41,7 +41,13 @@ interface Upload {
 
 const random = seededRandom(SEED);
 const uploads: Upload[] = [];
-const killLog: { round: number; delayMs: number; llmInFlight: number; acknowledged: number }[] = [];
+const killLog: {
+  round: number;
+  afterAcks: number;
+  delayMs: number;
+  llmInFlight: number;
+  acknowledged: number;
+}[] = [];
 let llm: CountingLlm;
 let llmInFlight = 0;
 let dataDir: string;
@@ -72,33 +78,42 @@ function roundUploads(round: number): Upload[] {
   });
 }
 
+/**
+ * One round: 40 PUTs at once, and a SIGKILL after a seeded number of them were acknowledged (0–40)
+ * plus a seeded delay (0–MAX_KILL_DELAY_MS): kills land during the uploads and during the ingest
+ * whatever the machine's speed.
+ */
 async function killRound(round: number): Promise<void> {
   const running = await startNpm(dataDir, ports, stackEnv());
   stack = running;
   const batch = roundUploads(round);
   uploads.push(...batch);
+  const afterAcks = random.int(UPLOADS_PER_ROUND + 1);
   const delayMs = random.int(MAX_KILL_DELAY_MS);
   const s3 = oneShotS3(running.s3Endpoint);
 
-  let killed: () => void = () => undefined;
-  const kill = new Promise<void>((resolve) => {
-    killed = resolve;
+  let acks = 0;
+  let armed: () => void = () => undefined;
+  const trigger = new Promise<void>((resolve) => {
+    armed = resolve;
   });
-  setTimeout(() => {
-    const acknowledged = batch.filter((u) => u.acknowledged).length;
-    killLog.push({ round, delayMs, llmInFlight, acknowledged });
-    running.signal('SIGKILL');
-    killed();
-  }, delayMs);
-  await Promise.allSettled(
+  if (afterAcks === 0) armed();
+  const puts = Promise.allSettled(
     batch.map(async (u) => {
       await s3.send(
         new PutObjectCommand({ Bucket: BUCKET, Key: u.key, Body: u.body, ContentType: 'text/plain' }),
       );
       u.acknowledged = true;
+      if (++acks >= afterAcks) armed();
     }),
   );
-  await kill;
+  // Fewer acknowledgements than asked for (PUTs refused): the kill still comes, after the last answer.
+  void puts.then(() => armed());
+  await trigger;
+  await new Promise((r) => setTimeout(r, delayMs));
+  killLog.push({ round, afterAcks, delayMs, llmInFlight, acknowledged: acks });
+  running.signal('SIGKILL');
+  await puts;
   await running.ended();
   stack = undefined;
   s3.destroy();
@@ -167,7 +182,9 @@ describe('scenario 16: SIGKILL at random moments during concurrent uploads, ten 
     const duplicates = llm.duplicates();
     const mostPaid = Math.max(0, ...llm.paid.values());
     const letters = await deadLetters(dataDir);
-    const kills = killLog.map((k) => `${k.round}:${k.delayMs}ms/${k.acknowledged}ack/${k.llmInFlight}llm`);
+    const kills = killLog.map(
+      (k) => `${k.round}:${k.afterAcks}acks+${k.delayMs}ms→${k.acknowledged}ack/${k.llmInFlight}llm`,
+    );
     console.log(
       `chaos seed ${SEED}: ${ROUNDS} kills, ${uploads.length} uploads, ${acknowledged.length} acknowledged, ` +
         `${acknowledged.length - lost.length} done, ${lost.length} lost, ${stuck.length} stuck processing, ` +
@@ -184,9 +201,15 @@ describe('scenario 16: SIGKILL at random moments during concurrent uploads, ten 
       deadLetters: letters.length,
     });
 
+    if (lost.length > 0 || stuck.length > 0)
+      console.log(`the last start's output, ending:\n${stack.output().slice(-6_000)}`);
     expect(acknowledged.length).toBeGreaterThan(UPLOADS_PER_ROUND);
-    expect(lost.map((u) => `${u.key}: ${byKey.get(u.key)?.status ?? 'no record'}`)).toEqual([]);
-    expect(stuck.map((r) => r.source.key)).toEqual([]);
+    const outcome = (r: SummaryRecord | undefined) =>
+      r ? `${r.status}${r.error ? ` ${r.error.code}: ${r.error.message}` : ''}` : 'no record';
+    if (letters.length > 0)
+      console.log(`dead letters: ${letters.map((l) => `${l.keys.join(',')}: ${l.lastError}`).join('\n')}`);
+    expect(lost.map((u) => `${u.key}: ${outcome(byKey.get(u.key))}`)).toEqual([]);
+    expect(stuck.map((r) => `${r.source.key} (updated ${r.updatedAt})`)).toEqual([]);
     expect(duplicates).toBeLessThanOrEqual(ROUNDS * IN_FLIGHT_BOUND);
     // One paid call per content, plus at most one more per kill it lived through.
     expect(mostPaid).toBeLessThanOrEqual(1 + ROUNDS);

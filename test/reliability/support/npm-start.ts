@@ -77,6 +77,9 @@ const STACK_SETTINGS = [
   'AWS_ENDPOINT_URL',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_DYNAMODB',
+  // The test runner silences Powertools for in-process suites; the stack keeps its own default.
+  'POWERTOOLS_LOG_LEVEL',
+  'LOG_LEVEL',
 ];
 
 /** Runs `npm start` in `dataDir` on `ports`, with the defaults apart from `env`. */
