@@ -3,21 +3,15 @@ import { join, resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSMessageAttributes } from 'aws-lambda';
 import { z } from 'zod';
-import { dropIntoInbox } from '../infra/local/queue.ts';
+import { dropIntoInbox } from '../infra/local/inbox.ts';
+import { LocalEnv as StartEnv } from '../infra/local/local-config.ts';
 import { ApiClient } from './api-client.ts';
 import { CliError } from './errors.ts';
 import { withForce } from './notification.ts';
 import type { MovedMessage, Target } from './target.ts';
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65_535).default(fallback);
-
-/** The same variables and defaults `npm start` reads, so the CLI finds the stack it started. */
-const LocalEnv = z.object({
-  S3_PORT: port(4569),
-  DYNAMODB_PORT: port(8000),
-  PORT: port(3000),
-  KHULASA_DATA_DIR: z.string().min(1).default('.khulasa'),
-});
+/** The same variables, defaults and rules `npm start` reads, so the CLI finds the stack it started. */
+const LocalEnv = StartEnv.pick({ S3_PORT: true, DYNAMODB_PORT: true, PORT: true, KHULASA_DATA_DIR: true });
 
 // The local stack accepts any credentials; fixed ones keep the user's real AWS profile out of it.
 const LOCAL_CREDENTIALS = { accessKeyId: 'khulasa-local', secretAccessKey: 'khulasa-local' };

@@ -10,6 +10,8 @@ export interface ScannedRecord {
   model: ModelInfo | null;
   sequencer: string | null;
   updatedAt: string;
+  /** Epoch ms until which a `processing` record's claim is held (internal); null when none is. */
+  leaseUntil: number | null;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function* scanRecords(
       new ScanCommand({
         TableName: tableName,
         FilterExpression: byPrefix ? '#sk = :record AND begins_with(#key, :prefix)' : '#sk = :record',
-        ProjectionExpression: '#id, #status, #source, #model, #sequencer, #updatedAt',
+        ProjectionExpression: '#id, #status, #source, #model, #sequencer, #updatedAt, #leaseUntil',
         ExpressionAttributeNames: {
           '#sk': TABLE_KEYS.sortKey,
           '#id': 'id',
@@ -37,6 +39,7 @@ export async function* scanRecords(
           '#model': 'model',
           '#sequencer': 'sequencer',
           '#updatedAt': 'updatedAt',
+          '#leaseUntil': 'leaseUntil',
           ...(byPrefix ? { '#key': 'sourceKey' } : {}),
         },
         ExpressionAttributeValues: { ':record': RECORD_SK, ...(byPrefix ? { ':prefix': prefix } : {}) },
@@ -59,6 +62,7 @@ export async function* scanRecords(
         model: (item.model as ModelInfo | undefined) ?? null,
         sequencer: typeof item.sequencer === 'string' ? item.sequencer : null,
         updatedAt: String(item.updatedAt),
+        leaseUntil: typeof item.leaseUntil === 'number' ? item.leaseUntil : null,
       };
     }
     start = page.LastEvaluatedKey;

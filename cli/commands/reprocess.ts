@@ -7,15 +7,27 @@ import type { ScannedRecord } from '../scan.ts';
 import { isStale } from '../stale.ts';
 import type { Target } from '../target.ts';
 
-/** Records a `reprocess` run covers: under the prefix and/or stale; tombstones and in-flight work never. */
+/**
+ * A `processing` record nobody is working on any more: its claim's lease (the function timeout)
+ * has run out, so the ingest handler lets a new attempt take it over.
+ */
+const isAbandoned = (record: ScannedRecord, now: number): boolean =>
+  record.status === 'processing' && record.leaseUntil !== null && record.leaseUntil < now;
+
+/**
+ * Records a `reprocess` run covers: under the prefix and/or stale; tombstones and in-flight work
+ * never, but work whose lease has expired (a crashed or killed attempt) may be re-run.
+ */
 export async function selectForReprocess(
   target: Target,
-  options: { stale: boolean; prefix: string | null },
+  options: { stale: boolean; prefix: string | null; now?: number },
 ): Promise<ScannedRecord[]> {
   const chosen = new Map<string, ScannedRecord>();
   const current = await target.currentModel();
+  const now = options.now ?? Date.now();
   for await (const record of target.scanRecords(options.prefix)) {
-    if (record.status === 'deleted' || record.status === 'processing') continue;
+    if (record.status === 'deleted') continue;
+    if (record.status === 'processing' && !isAbandoned(record, now)) continue;
     if (options.stale && !isStale(record, current)) continue;
     // A Scan may return an item twice across pages; each record is queued once per run.
     chosen.set(record.id, record);

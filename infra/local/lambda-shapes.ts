@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Context, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 
 /** What the local queue knows of a message when it hands it to the function. */
 export interface DeliveredMessage {
@@ -52,4 +52,31 @@ export function lambdaContext(functionName: string, timeoutMs: number, startedAt
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+/**
+ * Invokes an SQS handler as Lambda does, ending the invocation at the function timeout: the
+ * returned promise then rejects with Lambda's own message, whatever the handler is still doing.
+ */
+export async function invokeWithTimeout(
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>,
+  event: SQSEvent,
+  timeoutMs: number,
+  startedAt: number,
+): Promise<SQSBatchResponse | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Task timed out after ${timeoutMs / 1000} seconds`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([
+      handler(event, lambdaContext('khulasa-local-ingest', timeoutMs, startedAt)),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * words are read case-insensitively, so `KHULASA_SAMPLES=False` works.
  */
 const unsetIfEmpty = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.output<T>) =>
   z.preprocess(unsetIfEmpty, schema.default(fallback as never));
 
 const port = (fallback: number) =>
@@ -34,20 +34,17 @@ export const LocalEnv = z.object({
       .transform((v) => v.trim().toLowerCase())
       .pipe(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }))
       .transform((v) => v === 'true' || v === '1'),
-    'true',
+    true,
   ),
   LOCAL_RETRY_DELAYS: withDefault(
     z
       .string()
       .transform((v) => v.split(',').map((d) => (d.trim() === '' ? Number.NaN : Number(d))))
-      .pipe(
-        z
-          .array(z.number().nonnegative().finite(), {
-            error: 'must be seconds separated by commas, e.g. 2,5,10',
-          })
-          .min(1),
+      .refine(
+        (delays) => delays.every((d) => Number.isFinite(d) && d >= 0),
+        'must be seconds separated by commas, e.g. 2,5,10',
       ),
-    '2,5,10',
+    [2, 5, 10],
   ),
   MAX_RECEIVE_COUNT: bounded(3, 1, 100),
   LOCAL_CONCURRENCY: bounded(4, 1, 64),

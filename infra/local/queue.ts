@@ -3,8 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes } from 'aws-lambda';
 import { drainInbox } from './inbox.ts';
-import { lambdaContext, toSqsEvent } from './lambda-shapes.ts';
+import { invokeWithTimeout, toSqsEvent } from './lambda-shapes.ts';
 import { loadFolder, removeDurably, writeDurably } from './queue-files.ts';
+import { deadLetterFile, parseMessage, type QueueMessage } from './queue-message.ts';
+
+export type { QueueMessage };
 
 /**
  * A small durable stand-in for SQS + Lambda's event source mapping: messages live as JSON files
@@ -14,18 +17,6 @@ import { loadFolder, removeDurably, writeDurably } from './queue-files.ts';
  * was in flight, as SQS does after a visibility timeout; a message that had already used its
  * last receive goes to the dead-letter folder instead, as SQS moves it on its next receive.
  */
-
-export interface QueueMessage {
-  messageId: string;
-  body: string;
-  messageAttributes: SQSMessageAttributes;
-  sentTimestamp: number;
-  receiveCount: number;
-  visibleAt: number;
-  lastError: string | null;
-  /** Delay asked for by the handler for this failure (the local ChangeMessageVisibility). */
-  retryDelaySeconds?: number | undefined;
-}
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -262,26 +253,20 @@ export class LocalQueue {
     let failed: Set<string>;
     // True when the handler never answered (threw, crashed, timed out): it settled no record.
     let unanswered = false;
-    let timer: NodeJS.Timeout | undefined;
     const event = toSqsEvent(batch, receivedAt, this.opts.region);
     try {
-      // Lambda ends an invocation at its timeout, and its messages come back; so does this queue.
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`Task timed out after ${this.opts.functionTimeoutMs / 1000} seconds`)),
-          this.opts.functionTimeoutMs,
-        );
-      });
-      const context = lambdaContext('khulasa-local-ingest', this.opts.functionTimeoutMs, receivedAt);
-      const response = await Promise.race([this.opts.handler(event, context), timedOut]);
+      const response = await invokeWithTimeout(
+        this.opts.handler,
+        event,
+        this.opts.functionTimeoutMs,
+        receivedAt,
+      );
       failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (e: unknown) {
       const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       for (const m of batch) m.lastError = error;
       failed = new Set(batch.map((m) => m.messageId));
       unanswered = true;
-    } finally {
-      clearTimeout(timer);
     }
     // Stopping cut the batch short: its messages stay as a crash would leave them, received and
     // in flight, and come back at the next start.
@@ -327,31 +312,8 @@ export class LocalQueue {
 
   private async deadLetter(m: QueueMessage): Promise<void> {
     this.messages.delete(m.messageId);
-    const record = {
-      message: { messageId: m.messageId, body: m.body, messageAttributes: m.messageAttributes },
-      attributes: {
-        ApproximateReceiveCount: String(m.receiveCount),
-        SentTimestamp: String(m.sentTimestamp),
-        DeadLetteredAt: new Date().toISOString(),
-      },
-      lastError: m.lastError,
-    };
-    await writeDurably(
-      join(this.deadLetterDir, `${m.messageId}.json`),
-      `${JSON.stringify(record, null, 2)}\n`,
-    );
+    await writeDurably(join(this.deadLetterDir, `${m.messageId}.json`), deadLetterFile(m, new Date()));
     await removeDurably(this.path(m.messageId));
     this.opts.onDeadLetter?.(m);
   }
-}
-
-function parseMessage(text: string): QueueMessage {
-  const message = JSON.parse(text) as QueueMessage;
-  if (typeof message?.messageId !== 'string' || typeof message.body !== 'string')
-    throw new Error('not a queue message');
-  message.receiveCount = Number(message.receiveCount) || 0;
-  message.visibleAt = Number(message.visibleAt) || 0;
-  message.messageAttributes ??= {};
-  message.lastError ??= null;
-  return message;
 }

@@ -1,8 +1,8 @@
 /**
  * Real S3 puts object keys into event notifications form-encoded, the way Java's
  * `URLEncoder.encode(key, "UTF-8")` does — except that `/` is left as is. Consumers therefore
- * decode with "`+` is a space, then percent-decoding" (DESIGN.md, ingest step 1). s3rver hands
- * the raw key, so the local stack encodes it here to keep that decoding path honest.
+ * decode with "`+` is a space, then percent-decoding" (the ingest function's first step). The
+ * local S3 server encodes keys here the same way, to keep that decoding path honest.
  */
 
 /** Bytes URLEncoder leaves alone: ASCII letters, digits, `.`, `-`, `_`, `*`; and S3 keeps `/`. */

@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   onDeadLetter?: (message: QueueMessage) => void;
   /** Told the outcome of start-up reconciliation (one line). @default stdout */
   log?: (line: string) => void;
+  /** Where one-line warnings go (an unreadable queue file, say). @default stderr */
+  warn?: (line: string) => void;
   /** A substitute ingest worker script (tests only). */
   ingestWorkerUrl?: URL;
 }
@@ -128,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       concurrency: options.concurrency ?? 4,
       functionTimeoutMs,
       ...(options.onDeadLetter ? { onDeadLetter: options.onDeadLetter } : {}),
+      ...(options.warn ? { warn: options.warn } : {}),
       onAbandoned: async (event) => pool?.markAbandoned(event),
       handler: async (event: SQSEvent, context: Context) => {
         if (!pool) throw new Error('The ingest workers are not running.');
@@ -188,6 +191,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 
+    // Listening early: a busy port is reported at once, and /health says 503 until start-up is complete.
+    const apiModule = await import('../../functions/api/handler.ts');
+    const api = await part('API', () =>
+      startLocalApi({
+        port: options.apiPort,
+        host,
+        handler: (event: APIGatewayProxyEventV2, context: Context) => apiModule.handler(event, context),
+        isReady: () => ready,
+      }),
+    );
+    closers.push(() => api.close());
+
     // Each worker loads the ingest handler, which reads this same environment at module load.
     const workers = new IngestWorkerPool({
       size: options.concurrency ?? 4,
@@ -207,17 +222,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await stopped;
     });
     await queue.start();
-
-    const apiModule = await import('../../functions/api/handler.ts');
-    const api = await part('API', () =>
-      startLocalApi({
-        port: options.apiPort,
-        host,
-        handler: (event: APIGatewayProxyEventV2, context: Context) => apiModule.handler(event, context),
-        isReady: () => ready,
-      }),
-    );
-    closers.push(() => api.close());
 
     const { enqueued, objects } = await reconcile({
       s3Endpoint: s3.endpoint,

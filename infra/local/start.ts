@@ -18,8 +18,12 @@ export const READY_LINE = 'khulasa: ready';
 
 const debug = Boolean(process.env.DEBUG);
 let ports = { S3: 4569, DynamoDB: 8000, API: 3000 };
+let started = false;
 function die(e: unknown): never {
-  console.error(explainStartFailure(e, { ports }));
+  const line = started
+    ? `khulasa: stopped after an unexpected error: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`
+    : explainStartFailure(e, { ports });
+  console.error(line);
   if (debug) console.error(e);
   process.exit(e instanceof Error && e.name === 'LocalConfigError' ? 2 : 1);
 }
@@ -137,6 +141,7 @@ Then read it:
 `);
 
   if (env.KHULASA_SAMPLES && stack.objectsAtStart === 0) await uploadSamples(stack);
+  started = true;
   console.log(READY_LINE);
 }
 

@@ -41,7 +41,13 @@ describe('npm start without a key (offline summariser)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'khulasa-e2e-'));
-    stack = await startStackProcess({ KHULASA_DATA_DIR: dataDir, OPENAI_API_KEY: '', LLM_PROVIDER: '' });
+    // Exported-but-empty variables, as a copied .env leaves them: the defaults apply.
+    stack = await startStackProcess({
+      KHULASA_DATA_DIR: dataDir,
+      OPENAI_API_KEY: '',
+      LLM_PROVIDER: '',
+      OPENAI_MODEL: '',
+    });
   }, 90_000);
 
   afterAll(async () => {
@@ -125,6 +131,8 @@ describe('npm start with an OpenAI-compatible server', () => {
       OPENAI_API_KEY: 'sk-khulasa-test',
       OPENAI_BASE_URL: llm.url,
       OPENAI_MODEL: 'khulasa-test-model',
+      // As people write it: the provider's name is read whatever its case.
+      LLM_PROVIDER: 'OpenAI',
     });
   }, 90_000);
 

@@ -135,7 +135,7 @@ describe('local S3 keys: any valid key is stored, reported, listed and served ex
   });
 
   it('refuses a key over 1,024 UTF-8 bytes with KeyTooLongError and stores nothing', async () => {
-    const key = 'ع'.repeat(512) + 'x'; // 1,025 bytes
+    const key = `${'ع'.repeat(512)}x`; // 1,025 bytes
     const eventsBefore = t.events.length;
 
     const failure = await t.client

@@ -78,8 +78,45 @@ export async function startStackProcess(env: Record<string, string>): Promise<St
       return exited;
     },
   };
-  await waitForOutput(/khulasa is running|khulasa\S* is running/);
+  // Printed once start-up is complete (samples uploaded or skipped): the output before it is final.
+  await waitForOutput(READY_PATTERN);
   return stack;
+}
+
+/** `npm start`'s last start-up line. */
+export const READY_PATTERN = /^khulasa: ready$/m;
+
+export interface FinishedProcess {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one of the local stack's scripts (`start.ts`, `reset.ts`) to its end, as npm would. */
+export function runLocalScript(
+  script: 'start.ts' | 'reset.ts',
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<FinishedProcess> {
+  const child = spawn(process.execPath, [`infra/local/${script}`], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not exit within ${timeoutMs} ms:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 /** Polls until `predicate` holds for the JSON at `url`, or fails with the last answer. */

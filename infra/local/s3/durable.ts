@@ -65,7 +65,9 @@ export async function receive(fs: StoreFs, dir: string, body: AsyncIterable<Buff
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       md5.update(chunk);
       size += chunk.length;
-      await handle.write(chunk);
+      for (let written = 0; written < chunk.length; ) {
+        written += (await handle.write(chunk, written)).bytesWritten;
+      }
     }
     await handle.sync();
   } catch (e: unknown) {
@@ -77,7 +79,23 @@ export async function receive(fs: StoreFs, dir: string, body: AsyncIterable<Buff
   return { temp, size, md5: md5.digest() };
 }
 
-/** Writes `content` to `dir/name` atomically and durably. */
+/** Thrown when a file was renamed into place but its directory could not be fsynced. */
+export class UnsyncedRenameError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `renamed, but the directory could not be synced: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
+    this.name = 'UnsyncedRenameError';
+  }
+}
+
+/**
+ * Writes `content` to `dir/name` atomically and durably. If only the final directory fsync fails,
+ * the new file is in place (but may not survive a crash): that is an `UnsyncedRenameError`.
+ */
 export async function writeAtomically(
   fs: StoreFs,
   dir: string,
@@ -101,7 +119,11 @@ export async function writeAtomically(
     await fs.unlink(temp).catch(() => undefined);
     throw e;
   }
-  await syncDir(fs, dir);
+  try {
+    await syncDir(fs, dir);
+  } catch (e: unknown) {
+    throw new UnsyncedRenameError(e);
+  }
 }
 
 /** Serialises async work per name (writes to one key commit in the order they started committing). */

@@ -37,6 +37,18 @@ export class KeyIndex {
     return this.byKey.get(key)?.meta;
   }
 
+  /** Builds the index from many objects at once (start-up): one sort instead of n inserts. */
+  static of(metas: ObjectMeta[]): KeyIndex {
+    const index = new KeyIndex();
+    for (const meta of metas) {
+      const entry = { bytes: Buffer.from(meta.key, 'utf8'), meta };
+      if (!index.byKey.has(meta.key)) index.entries.push(entry);
+      index.byKey.set(meta.key, entry);
+    }
+    index.entries.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+    return index;
+  }
+
   set(meta: ObjectMeta): void {
     const existing = this.byKey.get(meta.key);
     if (existing) {

@@ -40,7 +40,7 @@ export async function scanBucket(
   bucket: string,
   report: (line: string) => void,
 ): Promise<KeyIndex> {
-  const index = new KeyIndex();
+  const found: ObjectMeta[] = [];
   const bucketDir = join(root, bucket);
   for (const fanOut of await fs.readdir(bucketDir, { withFileTypes: true })) {
     if (!fanOut.isDirectory() || !/^[0-9a-f]{2}$/.test(fanOut.name)) continue;
@@ -57,7 +57,7 @@ export async function scanBucket(
       if (!HASH.test(hash)) continue;
       try {
         const meta = parseSidecar(await fs.readFile(join(dir, name), 'utf8'), hash, files);
-        index.set(meta);
+        found.push(meta);
         referenced.add(meta.data);
       } catch (e: unknown) {
         corrupt.add(hash);
@@ -75,7 +75,7 @@ export async function scanBucket(
       else await fs.unlink(join(dir, name));
     }
   }
-  return index;
+  return KeyIndex.of(found);
 }
 
 async function moveAside(

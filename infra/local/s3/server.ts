@@ -107,17 +107,50 @@ const methodNotAllowed = () =>
 
 export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
   const host = opts.host ?? '127.0.0.1';
-  const region = opts.region ?? 'us-east-1';
   const fs = opts.fs ?? defaultFs;
+  // The port is taken before the directory is touched: a second instance pointed at a directory
+  // in use fails here, before its start-up clean-up could remove the first one's files.
+  let servicesReady: Promise<Services> | undefined;
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const handled = handle(req, res, servicesReady as Promise<Services>);
+    inFlight.add(handled);
+    const settle = () => inFlight.delete(handled);
+    handled.then(settle, settle);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, host, () => resolve());
+  });
+  const stop = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive sockets of SDK clients would otherwise hold the server open.
+    server.closeAllConnections();
+    await closed;
+    // Changes already being committed finish (and report) before close() returns.
+    await Promise.allSettled([...inFlight]);
+  };
+  servicesReady = openServices(opts, fs);
+  try {
+    await servicesReady;
+  } catch (e: unknown) {
+    await stop();
+    throw e;
+  }
+  const { port } = server.address() as AddressInfo;
+  return { endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close: stop };
+}
+
+async function openServices(opts: LocalS3Options, fs: StoreFs): Promise<Services> {
+  const region = opts.region ?? 'us-east-1';
   const store = new ObjectStore(opts.directory, fs);
   const uploads = new Uploads(opts.directory, fs);
   await store.load((line) => console.error(line));
   await uploads.load();
   for (const bucket of opts.buckets) await store.createBucket(bucket);
   await importS3rverObjects(store, (line) => console.error(line));
-
   const nextSequencer = sequencerFor(join(opts.directory, SEQUENCER_FILE));
-  const services: Services = {
+  return {
     store,
     uploads,
     report: async (change: StoreChange, ctx: Ctx) => {
@@ -137,26 +170,6 @@ export async function startLocalS3(opts: LocalS3Options): Promise<LocalS3> {
           `The change was stored, but its event notification could not be delivered (${reason}); retry the request.`,
         );
       }
-    },
-  };
-
-  const server = createServer((req, res) => {
-    void handle(req, res, services);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive sockets of SDK clients would otherwise hold the server open.
-      server.closeAllConnections();
-      await closed;
     },
   };
 }
@@ -194,13 +207,14 @@ function contextOf(req: IncomingMessage, res: ServerResponse, requestId: string)
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, services: Services): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, ready: Promise<Services>): Promise<void> {
   const requestId = newRequestId();
   // A client hanging up mid-body surfaces to whoever reads the body; never as an uncaught error.
   req.on('error', () => undefined);
   res.setHeader('x-amz-request-id', requestId);
   let ctx: Ctx | undefined;
   try {
+    const services = await ready;
     ctx = contextOf(req, res, requestId);
     checkPresignedExpiry(ctx.query, Date.now());
     await route(ctx, services);

@@ -15,6 +15,7 @@ import {
   receive,
   type StoreFs,
   syncDir,
+  UnsyncedRenameError,
   writeAtomically,
 } from './durable.ts';
 import { KeyIndex, type ObjectMeta } from './key-index.ts';
@@ -170,7 +171,11 @@ export class ObjectStore {
       try {
         await writeAtomically(this.fs, dir, `${hash}.json`, JSON.stringify(meta));
       } catch (e: unknown) {
-        await this.fs.unlink(dataPath).catch(() => undefined);
+        if (e instanceof UnsyncedRenameError) {
+          // The new sidecar is in place, the old one may come back after a crash: serve the new
+          // version, keep both data files (the next start removes whichever is unreferenced).
+          index.set(meta);
+        } else await this.fs.unlink(dataPath).catch(() => undefined);
         throw e;
       }
       const replaced = index.get(key);
@@ -189,8 +194,9 @@ export class ObjectStore {
       const existing = index.get(key);
       if (!existing) return false;
       await this.fs.unlink(join(dir, `${hash}.json`));
-      await syncDir(this.fs, dir);
       index.delete(key);
+      // Until the directory is synced the sidecar may come back after a crash: keep its data.
+      await syncDir(this.fs, dir);
       await this.fs.unlink(join(dir, existing.data)).catch(() => undefined);
       await after();
       return true;

@@ -22,7 +22,10 @@ describe('loadIngestConfig', () => {
   it('names a bad value', () => {
     expect(() => loadIngestConfig({ ...base, MAX_ARTICLE_BYTES: 'ten' })).toThrow(/MAX_ARTICLE_BYTES/);
     expect(() => loadIngestConfig({ ...base, LLM_PROVIDER: 'claude' })).toThrow(/LLM_PROVIDER/);
-    expect(() => loadIngestConfig({ ...base, OPENAI_BASE_URL: 'not a url' })).toThrow(/OPENAI_BASE_URL/);
+    // Checked where it applies: with the openai provider (the offline summariser never reads it).
+    expect(() => loadIngestConfig({ ...base, LLM_PROVIDER: 'openai', OPENAI_BASE_URL: 'not a url' })).toThrow(
+      /OPENAI_BASE_URL/,
+    );
     expect(() => loadIngestConfig({ ...base, SUMMARY_LANGUAGES: 'arabic' })).toThrow(/SUMMARY_LANGUAGES/);
   });
 
@@ -47,5 +50,58 @@ describe('loadIngestConfig', () => {
       'en',
       'fr',
     ]);
+  });
+});
+
+describe('loadIngestConfig as a person meets it', () => {
+  it('reads LLM_PROVIDER whatever its case', () => {
+    expect(loadIngestConfig({ ...base, LLM_PROVIDER: 'OpenAI' }).llm.provider).toBe('openai');
+    expect(loadIngestConfig({ ...base, LLM_PROVIDER: ' EXTRACTIVE ' }).llm.provider).toBe('extractive');
+  });
+
+  it('takes an empty OPENAI_MODEL as the default model', () => {
+    expect(loadIngestConfig({ ...base, OPENAI_MODEL: '' }).llm.model).toBe('gpt-4o-mini');
+    expect(loadIngestConfig({ ...base, LLM_PROVIDER: 'openai', OPENAI_MODEL: '  ' }).llm.model).toBe(
+      'gpt-4o-mini',
+    );
+  });
+
+  it('does not check OpenAI variables when the offline summariser is chosen', () => {
+    const config = loadIngestConfig({
+      ...base,
+      LLM_PROVIDER: 'extractive',
+      OPENAI_BASE_URL: 'localhost:11434',
+    });
+
+    expect(config.llm.provider).toBe('extractive');
+    expect(config.llm.baseURL).toBeUndefined();
+  });
+
+  it('still checks them for the openai provider', () => {
+    expect(() => loadIngestConfig({ ...base, LLM_PROVIDER: 'openai', OPENAI_BASE_URL: 'not a url' })).toThrow(
+      /OPENAI_BASE_URL must be a URL/,
+    );
+  });
+
+  it('says what is wrong on one line, naming the variable and the value it got', () => {
+    let message = '';
+    try {
+      loadIngestConfig({ ...base, LLM_PROVIDER: 'claude' });
+    } catch (e: unknown) {
+      message = (e as Error).message;
+    }
+
+    expect(message).toBe(
+      'Invalid ingest configuration: LLM_PROVIDER must be openai or extractive (got "claude")',
+    );
+  });
+
+  it('never repeats the value of a key in a message', () => {
+    expect(() => loadIngestConfig({ ...base, OPENAI_API_KEY: 'sk-secret', LLM_TIMEOUT_MS: 'soon' })).toThrow(
+      /LLM_TIMEOUT_MS/,
+    );
+    expect(() =>
+      loadIngestConfig({ ...base, OPENAI_API_KEY: 'sk-secret', LLM_TIMEOUT_MS: 'soon' }),
+    ).not.toThrow(/sk-secret/);
   });
 });

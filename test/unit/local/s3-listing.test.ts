@@ -78,6 +78,20 @@ describe('local S3 listing pages', () => {
     );
   });
 
+  it('builds the same index in one go (start-up) as by inserting one key at a time', () => {
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 60 }), fc.constantFrom('', '/'), (keys, delimiter) => {
+        const inserted = new KeyIndex();
+        for (const k of keys) inserted.set(meta(k));
+
+        const built = KeyIndex.of(keys.map(meta));
+
+        expect(built.size).toBe(inserted.size);
+        expect(allPages(built, '', delimiter, 4)).toEqual(allPages(inserted, '', delimiter, 4));
+      }),
+    );
+  });
+
   it('round-trips continuation tokens and rejects ones it did not make', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', minLength: 1 }), (last) => {

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lockDataDir } from '../../../infra/local/lock.ts';
+import { freePort, runLocalScript } from '../../support/stack-process.ts';
+
+// `npm start` and `npm run reset` as a person runs them, in their own processes.
+
+let dataDir: string;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'khulasa-start-'));
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const startEnv = async (extra: Record<string, string> = {}) => ({
+  KHULASA_DATA_DIR: dataDir,
+  KHULASA_SAMPLES: 'false',
+  S3_PORT: String(await freePort()),
+  DYNAMODB_PORT: String(await freePort()),
+  PORT: String(await freePort()),
+  OPENAI_API_KEY: '',
+  LLM_PROVIDER: '',
+  DEBUG: '',
+  ...extra,
+});
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
+describe('npm start refusing to start', () => {
+  let occupied: Server | undefined;
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (occupied ? occupied.close(() => resolve()) : resolve()));
+    occupied = undefined;
+  });
+
+  it('names the busy API port and the variable that moves it, on one line', async () => {
+    const busyPort = await freePort();
+    occupied = createServer();
+    await new Promise<void>((resolve) => occupied?.listen(busyPort, '127.0.0.1', () => resolve()));
+
+    const run = await runLocalScript('start.ts', await startEnv({ PORT: String(busyPort) }));
+
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim()).toBe(
+      `khulasa: port ${busyPort} is already in use (API). Stop the other process or choose another: PORT=${busyPort + 1} npm start`,
+    );
+  });
+
+  it('names a bad LLM_PROVIDER on one line, without a stack trace', async () => {
+    const run = await runLocalScript('start.ts', await startEnv({ LLM_PROVIDER: 'claude' }));
+
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^khulasa: invalid configuration: LLM_PROVIDER must be openai or extractive/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the folder of a table it cannot open and suggests npm run reset', async () => {
+    const tableDir = join(dataDir, 'dynamodb');
+    await mkdir(tableDir, { recursive: true });
+    await writeFile(join(tableDir, 'CURRENT'), 'MANIFEST-that-is-not-there\n');
+
+    const run = await runLocalScript('start.ts', await startEnv());
+
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(tableDir);
+    expect(run.stderr).toContain('npm run reset');
+  });
+});
+
+describe('npm run reset', () => {
+  it('refuses while a stack holds the data folder, and empties it once the stack is gone', async () => {
+    await writeFile(join(dataDir, 'cursor-secret'), 'kept\n');
+    const unlock = await lockDataDir(dataDir);
+
+    const refused = await runLocalScript('reset.ts', { KHULASA_DATA_DIR: dataDir });
+    await unlock();
+    const done = await runLocalScript('reset.ts', { KHULASA_DATA_DIR: dataDir });
+
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr.trim()).toMatch(new RegExp(`pid ${process.pid}.*stop it`));
+    expect(done.code).toBe(0);
+    expect(await exists(dataDir)).toBe(false);
+  });
+
+  it('ignores the lock a killed stack left behind', async () => {
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    await writeFile(join(dataDir, 'stack.pid'), `${gone.stdout.toString()}\n`);
+
+    const run = await runLocalScript('reset.ts', { KHULASA_DATA_DIR: dataDir });
+
+    expect(run.code).toBe(0);
+    expect(await exists(dataDir)).toBe(false);
+  });
+});
