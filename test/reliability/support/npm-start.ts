@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../support/stack-process.ts';
+import { freePort, READY_PATTERN } from '../../support/stack-process.ts';
 
 /**
  * `npm start` exactly as a user runs it in a terminal: npm, its shell and the stack in one process
@@ -34,6 +34,8 @@ export interface NpmStart {
   ended(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves when `GET /health` answers 200; throws with the output if the stack exits first. */
   healthy(timeoutMs?: number): Promise<void>;
+  /** Resolves once the stack printed its ready line (start-up complete: samples uploaded or skipped). */
+  ready(timeoutMs?: number): Promise<void>;
   /** True while npm (and so the stack it waits for) has not exited. */
   running(): boolean;
 }
@@ -146,19 +148,33 @@ export function launchNpmStart(
     throw new Error(`npm start not healthy after ${timeoutMs} ms (last: ${last}); output:\n${out}`);
   };
 
+  const ready = async (timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!READY_PATTERN.test(out)) {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(
+          `npm start exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${out}`,
+        );
+      if (Date.now() > deadline)
+        throw new Error(`npm start not ready after ${timeoutMs} ms; output:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   return {
     child,
     s3Endpoint: `http://127.0.0.1:${ports.s3}`,
     apiUrl,
     output: () => out,
     signal: (signal) => killGroup(pid, signal),
+    ready,
     running: () => child.exitCode === null && child.signalCode === null,
     ended,
     healthy,
   };
 }
 
-/** `npm start`, resolved once it answers `GET /health` with 200. */
+/** `npm start`, resolved once it answers `GET /health` with 200 and has printed its ready line. */
 export async function startNpm(
   dataDir: string,
   ports: StackPorts,
@@ -168,6 +184,7 @@ export async function startNpm(
   const stack = launchNpmStart(dataDir, ports, env);
   try {
     await stack.healthy(timeoutMs);
+    await stack.ready(timeoutMs);
   } catch (e: unknown) {
     stack.signal('SIGKILL');
     await stack.ended();
