@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../lib/errors.ts';
+import { ERROR_CODES } from '../../lib/domain/error-codes.ts';
 import type { SummaryRecord } from '../../lib/store/record.ts';
 import { englishArticle, put, recordUrl, userS3, waitForRecord } from './support/harness.ts';
 import { watchHealth } from './support/health-watch.ts';
