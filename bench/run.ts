@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (issue 8): every performance budget, measured side by side with its baseline
+ * `npm run bench`: every performance budget, measured side by side with its baseline
  * in this run, printed as one table and written to bench/results.json. Timings are medians of
  * several runs and only ever compared as ratios, because the machines here are shared.
  *

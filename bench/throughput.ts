@@ -1,5 +1,5 @@
 /**
- * Budgets 6 and 7 of issue 8, through the real local stack (s3rver → local queue → the ingest
+ * Budgets 6 and 7, through the real local stack (local S3 → local queue → the ingest
  * handler → dynalite) with the OpenAI-compatible test server answering every call in a fixed
  * 500 ms: how close 300 distinct uploads come to the LLM ceiling (300 × 0.5 s / concurrency),
  * and whether re-uploading the same 300 files costs any LLM call.

@@ -1,5 +1,5 @@
 /**
- * Budget 3 of issue 8: warm `GET /summaries/{id}` through the api handler (middy, router,
+ * Budget 3: warm `GET /summaries/{id}` through the api handler (middy, router,
  * ETag, the real DynamoSummaryReader) against a direct `GetCommand` for the same item, from the
  * same process and the same DocumentClient, alternating request by request against dynalite.
  */

@@ -17,7 +17,7 @@ export const bearer =
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** The khulasa HTTP API (DESIGN.md "HTTP API") as the CLI uses it. */
+/** The khulasa HTTP API as the CLI uses it. */
 export class ApiClient {
   private readonly base: URL;
   private readonly authorise: Authorise;

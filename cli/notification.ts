@@ -12,7 +12,7 @@ export interface ReprocessSource {
   sequencer: string | null;
 }
 
-/** `force` makes the ingest handler claim a record even when it is `done` (DESIGN.md flow step 2). */
+/** `force` makes the ingest handler claim a record even when it is `done`. */
 export const FORCE_ATTRIBUTES: SQSMessageAttributes = {
   force: { dataType: 'String', stringValue: 'true' },
 };

@@ -1,6 +1,6 @@
 import { recordId } from '../lib/domain/id.ts';
 
-/** DESIGN.md: an id is the unpadded base64url SHA-256 of `bucket/key`: always 43 characters. */
+/** An id is the unpadded base64url SHA-256 of `bucket/key`: always 43 characters. */
 const ID = /^[A-Za-z0-9_-]{43}$/;
 
 export const looksLikeRecordId = (ref: string): boolean => ID.test(ref);

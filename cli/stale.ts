@@ -10,7 +10,7 @@ export type CurrentModel = ModelInfo;
  * The model the current configuration produces, resolved exactly as the ingest function resolves
  * it (`loadIngestConfig`). For the local stack that is the environment `npm start` sees (the same
  * shell's `LLM_PROVIDER`, `OPENAI_API_KEY`, `OPENAI_MODEL`). A deployed stack always runs
- * `LLM_PROVIDER=openai` (DESIGN.md "LLM") with its `openAiModel` context, which the caller passes.
+ * `LLM_PROVIDER=openai` with its `openAiModel` context, which the caller passes.
  */
 export function currentModel(env: NodeJS.ProcessEnv, deployed?: { model: string }): CurrentModel {
   if (deployed) return { provider: 'openai', name: deployed.model, promptVersion: PROMPT_VERSION };

@@ -11,7 +11,7 @@ import { type IngestRig, startIngestRig } from '../support/ingest-rig.ts';
 import { sqsEvent } from '../support/sqs-events.ts';
 
 // Upload → S3 event → SQS-shaped event → the real ingest handler → DynamoDB → the real api
-// handler, all through the real SDK clients over HTTP to s3rver and dynalite.
+// handler, all through the real SDK clients over HTTP to the local S3 server and dynalite.
 
 let rig: IngestRig;
 let api: ReturnType<typeof createApiHandler>;
@@ -32,7 +32,7 @@ afterAll(async () => {
   await rig?.close();
 });
 
-describe('the ingest handler against s3rver and dynalite', () => {
+describe('the ingest handler against the local S3 server and dynalite', () => {
   it('stores a done record for an upload under an Arabic key and the api serves it', async () => {
     const key = 'incoming/تقرير الطاقة (1).txt';
     const record = await upload(key, SOLAR_ARTICLE.bytes);

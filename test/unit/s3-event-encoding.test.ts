@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeS3EventKey } from '../../infra/local/s3-event-encoding.ts';
 
-/** The decoding DESIGN.md prescribes for consumers: `+` is a space, then percent-decoding. */
+/** The decoding S3 documents for consumers of event notifications: `+` is a space, then percent-decoding. */
 const decodeLikeConsumers = (encoded: string): string => decodeURIComponent(encoded.replaceAll('+', ' '));
 
 describe('encodeS3EventKey', () => {
