@@ -55,7 +55,9 @@ export function defaultDeps(
       new BatchProcessor(EventType.SQS),
     logger,
     metrics,
-    retries: config.queueUrl ? new SqsVisibilityBackoff({ queueUrl: config.queueUrl, logger }) : noBackoff,
+    retries: config.queueUrl
+      ? new SqsVisibilityBackoff({ queueUrl: config.queueUrl, logger, policy: config.retryBackoff })
+      : noBackoff,
     maxReceiveCount: config.maxReceiveCount,
     ...overrides,
   };

@@ -23,13 +23,21 @@ type SqsSdk = typeof import('@aws-sdk/client-sqs');
 export class SqsVisibilityBackoff implements RetryPort {
   private readonly queueUrl: string;
   private readonly logger: Logger;
+  private readonly policy: { baseSeconds: number; maxSeconds: number };
   private sqs: SQSClient | undefined;
   private sdk: Promise<SqsSdk> | null = null;
 
-  constructor(deps: { queueUrl: string; logger: Logger; sqs?: SQSClient }) {
+  constructor(deps: {
+    queueUrl: string;
+    logger: Logger;
+    sqs?: SQSClient;
+    /** @default 30 s doubling up to 900 s, the CDK stack's policy */
+    policy?: { baseSeconds: number; maxSeconds: number };
+  }) {
     this.queueUrl = deps.queueUrl;
     this.logger = deps.logger;
     this.sqs = deps.sqs;
+    this.policy = deps.policy ?? { baseSeconds: 30, maxSeconds: 900 };
   }
 
   async backoff(
@@ -38,11 +46,7 @@ export class SqsVisibilityBackoff implements RetryPort {
     _error: unknown,
     retryAfter?: number,
   ): Promise<void> {
-    const seconds = retryDelaySeconds(receiveCount, {
-      baseSeconds: 30,
-      maxSeconds: 900,
-      retryAfterSeconds: retryAfter,
-    });
+    const seconds = retryDelaySeconds(receiveCount, { ...this.policy, retryAfterSeconds: retryAfter });
     try {
       this.sdk ??= import('@aws-sdk/client-sqs');
       const { SQSClient, ChangeMessageVisibilityCommand } = await this.sdk;

@@ -57,6 +57,9 @@ const IngestEnvSchema = z.object({
   /** Chunk summaries of one long article in flight at once. */
   LLM_MAP_CONCURRENCY: intVar(4, z.gte(1), z.lte(32)),
   MAX_RECEIVE_COUNT: positiveInt(),
+  /** The retry backoff: receive n waits base × 2^(n−1) seconds, capped at max (set by the CDK stack). */
+  RETRY_BASE_SECONDS: positiveInt(30),
+  RETRY_MAX_SECONDS: intVar(900, z.gte(1), z.lte(43_200)),
   LEASE_SECONDS: positiveInt(300),
   /** How long an upload waits in-process for a twin upload of the same content to be summarised. */
   CONTENT_WAIT_SECONDS: z._default(z.coerce.number().check(z.gte(0), z.lte(900)), 20),
@@ -124,6 +127,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
     maxArticleBytes: e.MAX_ARTICLE_BYTES,
     maxTextChars: e.MAX_TEXT_CHARS,
     maxReceiveCount: e.MAX_RECEIVE_COUNT,
+    retryBackoff: { baseSeconds: e.RETRY_BASE_SECONDS, maxSeconds: e.RETRY_MAX_SECONDS },
     leaseMs: e.LEASE_SECONDS * 1000,
     contentWaitMs: e.CONTENT_WAIT_SECONDS * 1000,
     queueUrl: e.QUEUE_URL,

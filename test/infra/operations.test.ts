@@ -85,10 +85,12 @@ describe('retries', () => {
         return {};
       },
     } as unknown as SQSClient;
+    // The handler's own configuration, read from the environment the stack gives the function.
     const retries = new SqsVisibilityBackoff({
       queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/khulasa',
       logger: new Logger({ logLevel: 'SILENT' }),
       sqs,
+      policy: loadIngestConfig(lambdaEnv).retryBackoff,
     });
     const receives = Array.from({ length: maxReceiveCount - 1 }, (_, i) => i + 1);
 
