@@ -48,6 +48,8 @@ const BINARY_SIGNATURES: ReadonlyArray<{ name: string; bytes: readonly number[] 
 /** Text with NULs in at most this share of its bytes (or a handful in a short text) has stray NULs (dropped); more is binary. */
 const MAX_STRAY_NULS = 16;
 const MAX_STRAY_NUL_SHARE = 0.01;
+/** Tab, line feed, vertical tab, form feed, carriage return, escape, substitute (DOS end of file). */
+const TEXT_CONTROLS = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1a, 0x1b]);
 /** UTF-8 with invalid bytes still reads as UTF-8 when its valid multi-byte characters outnumber them this much. */
 const MIN_VALID_PER_INVALID = 4;
 /** Share of 2-byte units with a NUL on one side that makes BOM-less bytes UTF-16. */
@@ -158,12 +160,16 @@ function decodeLegacy(bytes: Uint8Array, codec: CodecAccess, declared: string | 
   throw new UndecodableError();
 }
 
-/** Bytes with a few NULs (a stray terminator, a copy-paste accident) minus those NULs; else binary. */
+/**
+ * Bytes with a few NULs (a stray terminator, a copy-paste accident) minus those NULs; else binary.
+ * Other C0 controls count with them: text has tabs, line ends and the odd escape, never a share of
+ * control bytes, while binary data has every byte value.
+ */
 function withoutStrayNuls(bytes: Uint8Array): Uint8Array {
-  let nuls = 0;
-  for (const b of bytes) if (b === 0) nuls++;
+  let odd = 0;
+  for (const b of bytes) if (b === 0 || (b < 0x20 && !TEXT_CONTROLS.has(b)) || b === 0x7f) odd++;
   const stray =
-    nuls <= MAX_STRAY_NUL_SHARE * bytes.length || (nuls <= MAX_STRAY_NULS && nuls * 20 <= bytes.length);
+    odd <= MAX_STRAY_NUL_SHARE * bytes.length || (odd <= MAX_STRAY_NULS && odd * 20 <= bytes.length);
   if (!stray) {
     throw new UnsupportedTypeError('The file contains binary data, not text.');
   }

@@ -24,6 +24,24 @@ describe('decodeBytes on damaged text', () => {
     expect(out.text).toBe(`${text}\n${text}`);
   });
 
+  it('refuses binary data that has only a few NULs but every other control byte as well', () => {
+    // Every byte value in turn: 16 NULs in 4 KiB, under the stray-NUL share, but a tenth control bytes.
+    const everyByte = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 37) % 256));
+
+    expect(() => decodeBytes(everyByte)).toThrow(UnsupportedTypeError);
+  });
+
+  it('keeps a text with a few NULs, tabs and line ends among its words', () => {
+    const text = `بداية النص.\t${'جملة عربية كتبها فريق خلاصة للاختبار.\n'.repeat(30)}نهاية النص.`;
+    const bytes = Buffer.concat([
+      Buffer.from(text.slice(0, 40)),
+      Buffer.from([0]),
+      Buffer.from(text.slice(40)),
+    ]);
+
+    expect(decodeBytes(bytes).text).toBe(text);
+  });
+
   it('still refuses bytes with many NULs as binary', () => {
     const bytes = Buffer.alloc(400, 0);
     bytes.write('hello world', 0);
