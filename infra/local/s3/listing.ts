@@ -23,8 +23,11 @@ const startsWith = (bytes: Buffer, prefix: Buffer): boolean =>
 /** Whether `marker` is itself one of this listing's common prefixes (then all under it was listed). */
 function isCommonPrefix(marker: string, prefix: string, delimiter: string): boolean {
   if (!delimiter || !marker.startsWith(prefix) || !marker.endsWith(delimiter)) return false;
+  // The part after the prefix must hold the delimiter once, at its end: a marker equal to the
+  // prefix (rest "") is a key listed as itself, not a common prefix.
   const rest = marker.slice(prefix.length);
-  return rest.indexOf(delimiter) === rest.length - delimiter.length;
+  const at = rest.indexOf(delimiter);
+  return at >= 0 && at === rest.length - delimiter.length;
 }
 
 export function listPage(index: KeyIndex, request: ListRequest): ListPage {

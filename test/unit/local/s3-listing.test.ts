@@ -64,6 +64,13 @@ describe('local S3 listing pages', () => {
     );
   });
 
+  it('lists a key equal to the prefix and the keys after it, one a page, when the prefix ends in the delimiter', () => {
+    const index = new KeyIndex();
+    for (const k of ['-', '-a', '-b-c']) index.set(meta(k));
+
+    expect(allPages(index, '-', '-', 1)).toEqual(['-', '-a', '-b-']);
+  });
+
   it('keeps the index sorted through deletes', () => {
     fc.assert(
       fc.property(fc.array(key, { maxLength: 40 }), fc.array(key, { maxLength: 20 }), (keys, removed) => {
