@@ -76,7 +76,11 @@ export async function startLocalDynamo(options: LocalDynamoOptions): Promise<Loc
   let repairedIndexEntries = 0;
   if (options.directory) {
     await checkTableStorage(options.directory);
-    repairedIndexEntries = await repairIndexes(options.directory, options.tableName);
+    const directory = options.directory;
+    // Damage deeper than the manifest (a bad block, a truncated table file) shows while reading.
+    repairedIndexEntries = await repairIndexes(directory, options.tableName).catch((e: unknown) => {
+      throw new TableStorageError(directory, e);
+    });
   }
   // Zero create delay: nothing here simulates AWS provisioning time, it would only slow starts.
   const server = dynalite({

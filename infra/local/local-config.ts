@@ -63,7 +63,10 @@ export class LocalConfigError extends Error {
 /** Parses the variables; the first problem becomes one line naming the variable and its value. */
 export function parseLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
   const parsed = LocalEnv.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    checkDistinctPorts(parsed.data);
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const name = String(issue?.path[0] ?? 'environment');
   const message = (issue?.message ?? 'is invalid').replace(/^Invalid input: /, '');
@@ -72,4 +75,21 @@ export function parseLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
       ? `is out of range (${message})`
       : message;
   throw new LocalConfigError(`${name} ${readable} (got ${JSON.stringify(env[name] ?? '')})`);
+}
+
+/** Two parts on one port would fail as "already in use" by khulasa itself: say which two. */
+function checkDistinctPorts(config: LocalConfig): void {
+  const ports = [
+    ['S3_PORT', config.S3_PORT],
+    ['DYNAMODB_PORT', config.DYNAMODB_PORT],
+    ['PORT', config.PORT],
+  ] as const;
+  for (const [i, [name, port]] of ports.entries()) {
+    const same = ports.slice(i + 1).find(([, other]) => other === port && port !== 0);
+    if (same) {
+      throw new LocalConfigError(
+        `${name} and ${same[0]} are both ${port}; each part needs a port of its own`,
+      );
+    }
+  }
 }

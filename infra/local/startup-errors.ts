@@ -29,7 +29,7 @@ export function explainStartFailure(e: unknown, context: StartContext): string {
   if (e instanceof StackStartError) {
     const cause = e.cause;
     if (cause instanceof TableStorageError)
-      return `khulasa: ${cause.message}. Run npm run reset to start from an empty table (it deletes the local data).`;
+      return `khulasa: ${cause.message}. Move that folder aside and start again (every object in the bucket is summarised anew), or run npm run reset to start empty (it deletes the uploaded objects too).`;
     if (e.part !== 'ingest') {
       const variable = PORT_VARIABLES[e.part];
       const port = context.ports[e.part];
@@ -43,8 +43,13 @@ export function explainStartFailure(e: unknown, context: StartContext): string {
       return explainStartFailure(e.cause, context);
     return `khulasa: could not start ${e.part}: ${firstLine(e.message)}`;
   }
+  const fsCode = code(e);
+  if (fsCode && ['EEXIST', 'ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC'].includes(fsCode)) {
+    const path = (e as NodeJS.ErrnoException).path;
+    return `khulasa: the data folder${path ? ` ${path}` : ''} cannot be used (${fsCode}): point KHULASA_DATA_DIR at a folder khulasa may create and write`;
+  }
   if (e instanceof TableStorageError)
-    return `khulasa: ${e.message}. Run npm run reset to start from an empty table (it deletes the local data).`;
+    return `khulasa: ${e.message}. Move that folder aside and start again (every object in the bucket is summarised anew), or run npm run reset to start empty (it deletes the uploaded objects too).`;
   return `khulasa: could not start: ${firstLine(e instanceof Error ? e.message : String(e))}`;
 }
 

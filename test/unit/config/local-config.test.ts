@@ -48,6 +48,12 @@ describe('npm start configuration', () => {
     expect(line.split('\n')).toHaveLength(1);
   });
 
+  it('names the two variables that give two parts one port', () => {
+    const line = explain(failureOf({ PORT: '4569' }));
+
+    expect(line).toMatch(/^khulasa: S3_PORT and PORT are both 4569; each part needs a port of its own/);
+  });
+
   it('names an out-of-range number', () => {
     expect(explain(failureOf({ LOCAL_CONCURRENCY: '0' }))).toMatch(/LOCAL_CONCURRENCY .*1 to 64.*"0"/);
     expect(explain(failureOf({ LOCAL_RETRY_DELAYS: '2,,x' }))).toMatch(/LOCAL_RETRY_DELAYS .*2,5,10/);
@@ -55,6 +61,17 @@ describe('npm start configuration', () => {
 });
 
 describe('start-up failures', () => {
+  it('names the data folder when it cannot be created', () => {
+    const notAFolder = Object.assign(new Error("EEXIST: file already exists, mkdir '/dev/null'"), {
+      code: 'EEXIST',
+      path: '/dev/null',
+    });
+
+    expect(explain(notAFolder)).toBe(
+      'khulasa: the data folder /dev/null cannot be used (EEXIST): point KHULASA_DATA_DIR at a folder khulasa may create and write',
+    );
+  });
+
   it('turns a busy port into the line that says which variable to set', () => {
     const busy = Object.assign(new Error('listen EADDRINUSE: address already in use 127.0.0.1:3000'), {
       code: 'EADDRINUSE',

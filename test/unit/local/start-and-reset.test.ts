@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startLocalDynamo } from '../../../infra/local/dynamodb.ts';
 import { lockDataDir } from '../../../infra/local/lock.ts';
 import { freePort, runLocalScript } from '../../support/stack-process.ts';
 
@@ -78,6 +80,27 @@ describe('npm start refusing to start', () => {
   });
 });
 
+describe('a table damaged inside its files', () => {
+  it('names the folder and says how to recover, on one line', async () => {
+    // Arrange: a real table, its log turned into a table file, then that file overwritten.
+    const tableDir = join(dataDir, 'dynamodb');
+    const dynamo = await startLocalDynamo({ port: 0, directory: tableDir, tableName: 'summaries' });
+    await dynamo.close();
+    await compactTableLog(tableDir);
+    const tableFile = (await readdir(tableDir)).find((f) => f.endsWith('.ldb'));
+    if (!tableFile) throw new Error('expected a table file after compaction');
+    const bytes = await readFile(join(tableDir, tableFile));
+    await writeFile(join(tableDir, tableFile), bytes.fill(0xff, 0, Math.min(bytes.length, 4096)));
+
+    const run = await runLocalScript('start.ts', await startEnv());
+
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain(tableDir);
+    expect(run.stderr).toMatch(/Move that folder aside .* npm run reset/);
+  });
+});
+
 describe('npm run reset', () => {
   it('refuses while a stack holds the data folder, and empties it once the stack is gone', async () => {
     await writeFile(join(dataDir, 'cursor-secret'), 'kept\n');
@@ -93,6 +116,27 @@ describe('npm run reset', () => {
     expect(await exists(dataDir)).toBe(false);
   });
 
+  it('refuses a folder that holds no khulasa data and deletes nothing in it', async () => {
+    await writeFile(join(dataDir, 'thesis.txt'), 'years of work\n');
+
+    const run = await runLocalScript('reset.ts', { KHULASA_DATA_DIR: dataDir });
+
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim()).toMatch(/refusing to reset .*holds no khulasa data/);
+    expect(await readFile(join(dataDir, 'thesis.txt'), 'utf8')).toBe('years of work\n');
+  });
+
+  it('removes only what the stack wrote when other files share the folder', async () => {
+    await mkdir(join(dataDir, 'queue'), { recursive: true });
+    await writeFile(join(dataDir, 'cursor-secret'), 'secret\n');
+    await writeFile(join(dataDir, 'notes.txt'), 'mine\n');
+
+    const run = await runLocalScript('reset.ts', { KHULASA_DATA_DIR: dataDir });
+
+    expect(run.code).toBe(0);
+    expect(await readdir(dataDir)).toEqual(['notes.txt']);
+  });
+
   it('ignores the lock a killed stack left behind', async () => {
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     await writeFile(join(dataDir, 'stack.pid'), `${gone.stdout.toString()}\n`);
@@ -103,3 +147,14 @@ describe('npm run reset', () => {
     expect(await exists(dataDir)).toBe(false);
   });
 });
+
+/** Opening LevelDB replays its log into a table file (.ldb), as a later start would. */
+async function compactTableLog(directory: string): Promise<void> {
+  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const { Level } = fromDynalite('level') as {
+    Level: new (p: string, o: object) => { open(): Promise<void>; close(): Promise<void> };
+  };
+  const db = new Level(directory, { valueEncoding: 'json' });
+  await db.open();
+  await db.close();
+}
