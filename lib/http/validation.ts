@@ -1,8 +1,6 @@
 import * as z from 'zod/mini';
 
 /** Request validation with zod/mini (the API bundle stays small). Messages are our own. */
-// \p{Cc}: C0 and C1 controls and DEL (NUL, newlines, ESC…), never part of a real S3 key we serve.
-const noControlChars = (s: string) => !/\p{Cc}/u.test(s);
 
 const limit = z
   .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'limit must be an integer from 1 to 100')), z.transform(Number))
@@ -22,13 +20,11 @@ export const listQuerySchema = z.object({
       .check(z.maxLength(2048, 'cursor is too long'), z.regex(/^[A-Za-z0-9_.-]+$/, 'cursor is not valid')),
   ),
   key: z.optional(
-    z
-      .string()
-      .check(
-        z.minLength(1, 'key must not be empty'),
-        z.maxLength(1024, 'key must be at most 1024 characters'),
-        z.refine(noControlChars, 'key must not contain control characters'),
-      ),
+    z.string().check(
+      z.minLength(1, 'key must not be empty'),
+      // Any character S3 allows, control characters included: such keys are stored and served.
+      z.maxLength(1024, 'key must be at most 1024 characters'),
+    ),
   ),
   status: z.optional(z.enum(STATUSES, `status must be one of ${STATUSES.join(', ')}`)),
   /** The article's own language; `lang` narrows which summaries each item carries. */
