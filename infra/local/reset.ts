@@ -8,7 +8,17 @@ import { join, resolve } from 'node:path';
 import { runningStackPid } from './lock.ts';
 
 /** Everything `npm start` creates inside its data folder. */
-const STACK_ENTRIES = ['s3', 'dynamodb', 'queue', 'dead-letter', 'inbox', 'cursor-secret', 'stack.pid'];
+const STACK_ENTRIES = [
+  's3',
+  'dynamodb',
+  'queue',
+  'dead-letter',
+  'inbox',
+  'cursor-secret',
+  'stack.pid',
+  'samples.pending',
+  'samples.done',
+];
 
 const dataDir = resolve(process.env.KHULASA_DATA_DIR?.trim() || '.khulasa');
 const entries = await readdir(dataDir).catch((e: NodeJS.ErrnoException) => {

@@ -3,7 +3,7 @@
  * into an empty bucket, prints each summary as it lands, and `khulasa: ready` once start-up
  * (samples included) is complete. Any start-up problem is one line on stderr and a non-zero exit.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
@@ -59,6 +59,26 @@ async function printRecord(bucket: string, key: string): Promise<void> {
   }
   lines.push(dim(`    ${apiUrl}/summaries/${record.id}`));
   console.log(lines.join('\n'));
+}
+
+/**
+ * Samples go into an empty bucket once. A marker written before the first upload and replaced
+ * when the last is done lets a start interrupted half-way (Ctrl-C, a kill) finish the set.
+ */
+async function offerSamples(stack: LocalStack, dataDir: string): Promise<void> {
+  const pending = join(dataDir, 'samples.pending');
+  const done = join(dataDir, 'samples.done');
+  const exists = (file: string) =>
+    stat(file).then(
+      () => true,
+      () => false,
+    );
+  if (await exists(done)) return;
+  if (stack.objectsAtStart > 0 && !(await exists(pending))) return;
+  await writeFile(pending, '');
+  await uploadSamples(stack);
+  await writeFile(done, '');
+  await rm(pending, { force: true });
 }
 
 async function uploadSamples(stack: LocalStack): Promise<void> {
@@ -142,7 +162,14 @@ Then read it:
   curl -s ${stack.apiUrl}/summaries
 `);
 
-  if (env.KHULASA_SAMPLES && stack.objectsAtStart === 0) await uploadSamples(stack);
+  if (llm.provider === 'openai' && !llm.apiKey) {
+    console.log(
+      dim(
+        '  (no OPENAI_API_KEY is set: uploads wait as llm_not_configured; set it, restart, then npm run khulasa -- redrive)\n',
+      ),
+    );
+  }
+  if (env.KHULASA_SAMPLES) await offerSamples(stack, dataDir);
   started = true;
   console.log(READY_LINE);
 }
