@@ -1,5 +1,5 @@
 /** The public record attributes: reads never fetch the compressed text or claim internals. */
-const PUBLIC_FIELDS = [
+export const PUBLIC_FIELDS = [
   'id',
   'status',
   'source',

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { PUBLIC_FIELDS } from '../../../lib/store/projection.ts';
 import { createTableInput } from '../../../lib/store/table-schema.ts';
 
 export interface StorageProps {
@@ -73,29 +74,13 @@ export class Storage extends Construct {
 }
 
 /**
- * What the list queries read from the indexes (`ProjectionExpression` and filters of
- * `DynamoSummaryStore.list` in lib/store/repository.ts: the public record fields). Keys are
- * projected anyway. Everything else — the compressed text, text chunk notes, claim and lease
- * internals — stays on the table: projecting ALL would copy every record write, text
- * included, into both indexes. A test runs the real list queries against this list.
+ * What the list queries read from the indexes: the public record fields, the same list the
+ * reader's `ProjectionExpression` names. Keys are projected anyway. Everything else — the
+ * compressed text, text chunk notes, claim and lease internals — stays on the table: projecting
+ * ALL would copy every record write, text included, into both indexes. A test runs the real list
+ * queries against this list.
  */
-export const LIST_PROJECTED_ATTRIBUTES: readonly string[] = [
-  'id',
-  'status',
-  'source',
-  'article',
-  'summaries',
-  'entities',
-  'topics',
-  'quality',
-  'model',
-  'usage',
-  'contentHash',
-  'schemaVersion',
-  'error',
-  'createdAt',
-  'updatedAt',
-];
+export const LIST_PROJECTED_ATTRIBUTES: readonly string[] = PUBLIC_FIELDS;
 
 type KeyElement = { AttributeName: string; KeyType: 'HASH' | 'RANGE' };
 type Design = ReturnType<typeof createTableInput>;
