@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { readdir, writeFile } from 'node:fs/promises';
@@ -7,24 +6,17 @@ import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoreFs } from '../../infra/local/s3/durable.ts';
 import { startLocalS3 } from '../../infra/local/s3-server.ts';
-import { BUCKET, clientFor, download, startTestS3, type TestS3, walk } from '../support/local-s3.ts';
-
-const hashOf = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
-const sidecarOf = (t: TestS3, key: string) => {
-  const hash = hashOf(key);
-  return join(t.directory, BUCKET, hash.slice(0, 2), `${hash}.json`);
-};
-
-/** What the SDK reports for a failed request: its HTTP status, S3 error code and message. */
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => ({ status: 200, code: 'none', message: '' }),
-    (e: { $metadata?: { httpStatusCode?: number }; name?: string; message?: string }) => ({
-      status: e.$metadata?.httpStatusCode,
-      code: e.name,
-      message: e.message ?? '',
-    }),
-  );
+import {
+  BUCKET,
+  clientFor,
+  download,
+  failureWithMessage,
+  keyHash,
+  sidecarOf,
+  startTestS3,
+  type TestS3,
+  walk,
+} from '../support/local-s3.ts';
 
 describe('local S3 durability', () => {
   let t: TestS3 | undefined;
@@ -62,10 +54,12 @@ describe('local S3 durability', () => {
     const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     failing = true;
 
-    const put = await failureOf(
+    const put = await failureWithMessage(
       client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'p.txt', Body: 'p' })),
     );
-    const del = await failureOf(client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'd.txt' })));
+    const del = await failureWithMessage(
+      client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'd.txt' })),
+    );
 
     expect(put).toMatchObject({
       status: 503,
@@ -104,15 +98,15 @@ describe('local S3 durability', () => {
     const stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     faults.rename = injected('rename');
 
-    const put = await failureOf(
+    const put = await failureWithMessage(
       client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'new.txt', Body: 'lost?' })),
     );
-    const overwrite = await failureOf(
+    const overwrite = await failureWithMessage(
       client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'existing.txt', Body: 'new' })),
     );
     faults.rename = undefined;
     faults.unlink = injected('unlink');
-    const del = await failureOf(
+    const del = await failureWithMessage(
       client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'existing.txt' })),
     );
     faults.unlink = undefined;
@@ -127,7 +121,10 @@ describe('local S3 durability', () => {
     expect(stderr).toHaveBeenCalledTimes(3);
     expect(t.events.length).toBe(eventsBefore);
     expect((await download(client, 'existing.txt')).toString()).toBe('old');
-    expect(await failureOf(download(client, 'new.txt'))).toMatchObject({ status: 404, code: 'NoSuchKey' });
+    expect(await failureWithMessage(download(client, 'new.txt'))).toMatchObject({
+      status: 404,
+      code: 'NoSuchKey',
+    });
     expect((await walk(t.directory)).filter((p) => p.includes('.tmp-'))).toEqual([]);
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'new.txt', Body: 'stored now' }));
     expect((await download(client, 'new.txt')).toString()).toBe('stored now');
@@ -151,7 +148,7 @@ describe('local S3 durability', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     failDirSync = true;
 
-    const put = await failureOf(
+    const put = await failureWithMessage(
       client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'synced.txt', Body: 'new' })),
     );
     failDirSync = false;
@@ -166,8 +163,8 @@ describe('local S3 durability', () => {
     });
     expect(servedBefore).toBe('new');
     expect((await download(t.client, 'synced.txt')).toString()).toBe('new');
-    const fanOut = await readdir(join(t.directory, BUCKET, hashOf('synced.txt').slice(0, 2)));
-    expect(fanOut.filter((f) => f.startsWith(hashOf('synced.txt')))).toHaveLength(2); // the sidecar and one data file
+    const fanOut = await readdir(join(t.directory, BUCKET, keyHash('synced.txt').slice(0, 2)));
+    expect(fanOut.filter((f) => f.startsWith(keyHash('synced.txt')))).toHaveLength(2); // the sidecar and one data file
   });
 
   it('a second server on a port in use fails before touching the directory the first one serves', async () => {
@@ -224,9 +221,9 @@ describe('local S3 durability', () => {
     };
 
     expect(sidecar.key).toBe('../../etc/passwd');
-    expect(sidecar.data.startsWith(hashOf('../../etc/passwd'))).toBe(true);
+    expect(sidecar.data.startsWith(keyHash('../../etc/passwd'))).toBe(true);
     expect(
-      readFileSync(join(t.directory, BUCKET, hashOf('../../etc/passwd').slice(0, 2), sidecar.data), 'utf8'),
+      readFileSync(join(t.directory, BUCKET, keyHash('../../etc/passwd').slice(0, 2), sidecar.data), 'utf8'),
     ).toBe('not there');
   });
 });

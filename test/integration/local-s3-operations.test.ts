@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -13,37 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeS3EventKey } from '../../infra/local/s3-event-encoding.ts';
-import { BUCKET, download, startTestS3, type TestS3 } from '../support/local-s3.ts';
-
-type SdkFailure = { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => ({ status: 200, code: 'none' }),
-    (e: SdkFailure) => ({ status: e.$metadata?.httpStatusCode, code: e.name }),
-  );
-
-const raw = (
-  port: number,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: Buffer | string,
-) =>
-  new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+import { BUCKET, download, failureOf, raw, startTestS3, type TestS3 } from '../support/local-s3.ts';
 
 describe('local S3 operations behave as S3 answers them', () => {
   let t: TestS3;

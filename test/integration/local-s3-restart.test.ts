@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -11,24 +10,16 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BUCKET, download, startTestS3, type TestS3, walk } from '../support/local-s3.ts';
-
-const hashOf = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
-const sidecarOf = (t: TestS3, key: string) => {
-  const hash = hashOf(key);
-  return join(t.directory, BUCKET, hash.slice(0, 2), `${hash}.json`);
-};
-
-/** What the SDK reports for a failed request: its HTTP status, S3 error code and message. */
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => ({ status: 200, code: 'none', message: '' }),
-    (e: { $metadata?: { httpStatusCode?: number }; name?: string; message?: string }) => ({
-      status: e.$metadata?.httpStatusCode,
-      code: e.name,
-      message: e.message ?? '',
-    }),
-  );
+import {
+  BUCKET,
+  download,
+  failureWithMessage,
+  keyHash,
+  sidecarOf,
+  startTestS3,
+  type TestS3,
+  walk,
+} from '../support/local-s3.ts';
 
 describe('local S3 restarts', () => {
   let t: TestS3 | undefined;
@@ -79,11 +70,14 @@ describe('local S3 restarts', () => {
     expect(existsSync(badSidecar)).toBe(false);
     expect(
       (await readdir(join(t.directory, '.corrupt', BUCKET))).some((f) =>
-        f.endsWith(`${hashOf('bad.txt')}.json`),
+        f.endsWith(`${keyHash('bad.txt')}.json`),
       ),
     ).toBe(true);
     expect((await download(t.client, 'good.txt')).toString()).toBe('good');
-    expect(await failureOf(download(t.client, 'bad.txt'))).toMatchObject({ status: 404, code: 'NoSuchKey' });
+    expect(await failureWithMessage(download(t.client, 'bad.txt'))).toMatchObject({
+      status: 404,
+      code: 'NoSuchKey',
+    });
   });
 
   it('removes temporary files and unreferenced data files a crash left behind, on start', async () => {
@@ -95,8 +89,8 @@ describe('local S3 restarts', () => {
     await t.client.send(
       new UploadPartCommand({ Bucket: BUCKET, Key: 'mp.bin', UploadId, PartNumber: 1, Body: 'p1' }),
     );
-    const fanOut = join(t.directory, BUCKET, hashOf('survivor.txt').slice(0, 2));
-    const crashed = hashOf('never-committed.txt');
+    const fanOut = join(t.directory, BUCKET, keyHash('survivor.txt').slice(0, 2));
+    const crashed = keyHash('never-committed.txt');
     await mkdir(join(t.directory, BUCKET, crashed.slice(0, 2)), { recursive: true });
     const leftovers = [
       join(fanOut, '.tmp-0123456789abcdef'),

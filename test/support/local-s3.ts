@@ -1,6 +1,7 @@
 /** Helpers for the local S3 server's suites: a throwaway server, clients, and a data-dir walk. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
@@ -89,3 +90,51 @@ export async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true });
   return entries.map(String);
 }
+
+type SdkFailure = { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+/** An SDK call's outcome as status and error name (200/'none' when it succeeds). */
+export const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => ({ status: 200, code: 'none' }),
+    (e: SdkFailure) => ({ status: e.$metadata?.httpStatusCode, code: e.name }),
+  );
+
+/** A request exactly as written, bypassing the SDK (for what the SDK would never send). */
+export const raw = (
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: Buffer | string,
+) =>
+  new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+
+/** The SHA-256 of a key, hex: the name the server stores the key's object under. */
+export const keyHash = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+
+/** Where the server keeps an object's sidecar: under its key hash, fanned out by two hex digits. */
+export const sidecarOf = (t: TestS3, key: string): string => {
+  const hash = keyHash(key);
+  return join(t.directory, BUCKET, hash.slice(0, 2), `${hash}.json`);
+};
+
+/** What the SDK reports for a failed request: its HTTP status, S3 error code and message. */
+export const failureWithMessage = (promise: Promise<unknown>) =>
+  promise.then(
+    () => ({ status: 200, code: 'none', message: '' }),
+    (e: SdkFailure) => ({ status: e.$metadata?.httpStatusCode, code: e.name, message: e.message ?? '' }),
+  );
