@@ -13,7 +13,7 @@ import { recordId } from '../lib/domain/id.ts';
 import { RECORD_SK } from '../lib/store/table-schema.ts';
 import { SCRAPED, scrapedArticle } from '../test/support/fixtures.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../test/support/openai-server.ts';
-import { freePort } from '../test/support/stack-process.ts';
+import { freePorts } from '../test/support/stack-process.ts';
 
 export const LLM_LATENCY_MS = 500;
 export const STACK_CONCURRENCY = 8;
@@ -106,11 +106,12 @@ export async function measureThroughputOnce(llm: OpenAiTestServer, runDir: strin
     // The handler's EMF metrics would print a line per batch into the bench's table output.
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
+  const [s3Port, dynamoPort, apiPort] = (await freePorts(3)) as [number, number, number];
   const stack = await startLocalStack({
     dataDir: runDir,
-    s3Port: await freePort(),
-    dynamoPort: await freePort(),
-    apiPort: await freePort(),
+    s3Port,
+    dynamoPort,
+    apiPort,
     concurrency: STACK_CONCURRENCY,
     onProcessed: (items) => {
       for (const item of items) if (item.ok && wanted.has(item.key)) acked.add(item.key);

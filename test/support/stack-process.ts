@@ -4,15 +4,32 @@ import { join } from 'node:path';
 
 /** A free loopback port: tests never use the fixed defaults, so they run beside `npm start`. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
+  const [port] = await freePorts(1);
+  return port as number;
+}
+
+/**
+ * `count` distinct free loopback ports. All are held open until every one is chosen: asked one
+ * at a time, the system may hand the same just-closed port out twice.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => {
+              const address = server.address();
+              resolve(typeof address === 'object' && address ? address.port : 0);
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
 }
 
 export interface StackProcess {
@@ -30,7 +47,7 @@ const REPO = join(import.meta.dirname, '../..');
 
 /** Starts the local stack exactly as `npm start` does, in its own process. */
 export async function startStackProcess(env: Record<string, string>): Promise<StackProcess> {
-  const [s3Port, dynamoPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [s3Port, dynamoPort, apiPort] = await freePorts(3);
   const child = spawn(process.execPath, ['infra/local/start.ts'], {
     cwd: REPO,
     env: {

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, READY_PATTERN } from '../../support/stack-process.ts';
+import { freePorts, READY_PATTERN } from '../../support/stack-process.ts';
 
 /**
  * `npm start` exactly as a user runs it in a terminal: npm, its shell and the stack in one process
@@ -17,11 +17,10 @@ export interface StackPorts {
   api: number;
 }
 
-export const freeStackPorts = async (): Promise<StackPorts> => ({
-  s3: await freePort(),
-  dynamo: await freePort(),
-  api: await freePort(),
-});
+export const freeStackPorts = async (): Promise<StackPorts> => {
+  const [s3, dynamo, api] = (await freePorts(3)) as [number, number, number];
+  return { s3, dynamo, api };
+};
 
 export interface NpmStart {
   child: ChildProcess;

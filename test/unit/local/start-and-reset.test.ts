@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalDynamo } from '../../../infra/local/dynamodb.ts';
 import { lockDataDir } from '../../../infra/local/lock.ts';
-import { freePort, runLocalScript } from '../../support/stack-process.ts';
+import { freePort, freePorts, runLocalScript } from '../../support/stack-process.ts';
 
 // `npm start` and `npm run reset` as a person runs them, in their own processes.
 
@@ -19,17 +19,20 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const startEnv = async (extra: Record<string, string> = {}) => ({
-  KHULASA_DATA_DIR: dataDir,
-  KHULASA_SAMPLES: 'false',
-  S3_PORT: String(await freePort()),
-  DYNAMODB_PORT: String(await freePort()),
-  PORT: String(await freePort()),
-  OPENAI_API_KEY: '',
-  LLM_PROVIDER: '',
-  DEBUG: '',
-  ...extra,
-});
+const startEnv = async (extra: Record<string, string> = {}) => {
+  const [s3, dynamo, api] = await freePorts(3);
+  return {
+    KHULASA_DATA_DIR: dataDir,
+    KHULASA_SAMPLES: 'false',
+    S3_PORT: String(s3),
+    DYNAMODB_PORT: String(dynamo),
+    PORT: String(api),
+    OPENAI_API_KEY: '',
+    LLM_PROVIDER: '',
+    DEBUG: '',
+    ...extra,
+  };
+};
 
 const exists = (path: string) =>
   stat(path).then(
