@@ -2,7 +2,9 @@ import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
+import { createOutcomeEvents } from '../../lib/compose/events.ts';
 import { createIngestArticle, type IngestClients } from '../../lib/compose/ingest.ts';
+import { loadEventsConfig } from '../../lib/config/events.ts';
 import { type IngestConfig, loadIngestConfig } from '../../lib/config/ingest.ts';
 import { cachedSecret } from '../../lib/config/secrets.ts';
 import type { IngestArticle } from '../../lib/pipeline/ingest.ts';
@@ -31,7 +33,7 @@ export interface IngestHandlerDeps {
 export function defaultDeps(
   overrides: Partial<IngestHandlerDeps> = {},
   config: IngestConfig = loadIngestConfig(),
-  clients: Partial<Pick<IngestClients, 's3' | 'dynamo'>> = {},
+  clients: Partial<Pick<IngestClients, 's3' | 'dynamo' | 'events'>> = {},
 ): IngestHandlerDeps {
   const logger = overrides.logger ?? new Logger({ serviceName: 'khulasa-ingest' });
   const metrics = overrides.metrics ?? new Metrics({ namespace: 'khulasa', serviceName: 'khulasa-ingest' });
@@ -46,7 +48,12 @@ export function defaultDeps(
   return {
     ingest: createIngestArticle(
       config,
-      { s3, dynamo: clients.dynamo ?? createDocumentClient(), ...(loadApiKey ? { loadApiKey } : {}) },
+      {
+        s3,
+        dynamo: clients.dynamo ?? createDocumentClient(),
+        ...(loadApiKey ? { loadApiKey } : {}),
+        events: clients.events === undefined ? createOutcomeEvents(loadEventsConfig()) : clients.events,
+      },
       stageObserver(logger, metrics),
     ),
     newProcessor: () =>

@@ -1,3 +1,5 @@
+import { createOutcomeEvents } from '../../lib/compose/events.ts';
+import { loadEventsConfig } from '../../lib/config/events.ts';
 import type { IngestConfig } from '../../lib/config/ingest.ts';
 import { TransientError } from '../../lib/errors.ts';
 import { IngestArticle } from '../../lib/pipeline/ingest.ts';
@@ -20,10 +22,14 @@ export function createAbandonedIngest(config: IngestConfig): IngestArticle {
     );
   };
   const source: ObjectSource = { head: async () => unfinished(), read: async () => unfinished() };
+  const store = new DynamoIngestStore({ client: createDocumentClient(), tableName: config.tableName });
+  // The `failed` record it writes is an outcome like any other: announced.
+  const events = createOutcomeEvents(loadEventsConfig());
   return new IngestArticle(
     {
       source,
-      store: new DynamoIngestStore({ client: createDocumentClient(), tableName: config.tableName }),
+      store,
+      ...(events ? { announcer: { events, records: store } } : {}),
       // Never called: the source fails before anything is summarised.
       summariser: new ExtractiveSummariser(),
     },

@@ -13,6 +13,7 @@ const STACK_ENTRIES = [
   'dynamodb',
   'queue',
   'dead-letter',
+  'events',
   'inbox',
   'cursor-secret',
   'stack.pid',

@@ -2,13 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { WebhookConfig } from '../../lib/config/events.ts';
 import { startLocalApi } from './api-server.ts';
 import { startLocalDynamo } from './dynamodb.ts';
+import { eventsDirOf } from './event-log.ts';
 import { IngestWorkerPool } from './ingest-pool.ts';
 import { lockDataDir } from './lock.ts';
 import { LocalQueue, type QueueMessage } from './queue.ts';
 import { reconcile } from './reconcile.ts';
 import { startLocalS3 } from './s3-server.ts';
+import { startWebhookDelivery } from './webhook-delivery.ts';
 
 /**
  * khulasa on one machine: S3, DynamoDB (dynalite), a durable queue in front of the real ingest
@@ -36,6 +39,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** Where one-line warnings go (an unreadable queue file, say). @default stderr */
   warn?: (line: string) => void;
+  /** Where outcome events are POSTed (signed) besides the log in `<dataDir>/events`. */
+  webhook?: WebhookConfig | null;
   /** A substitute ingest worker script (tests only). */
   ingestWorkerUrl?: URL;
 }
@@ -184,12 +189,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // A claim is held for as long as the function may run, exactly as the CDK stack sets it.
       LEASE_SECONDS: String(functionTimeoutMs / 1000),
       CURSOR_SECRET: await cursorSecret(options.dataDir),
+      // The workers append outcome events here; the webhook delivery and `khulasa watch` follow it.
+      KHULASA_EVENTS_DIR: eventsDirOf(options.dataDir),
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'WARN',
       // EMF metrics are for CloudWatch; on one machine they would only flood the terminal.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
+    // Events stay on this machine (the log and the webhook), never on a bus named for AWS.
+    delete process.env.EVENT_BUS_NAME;
 
     // Listening early: a busy port is reported at once, and /health says 503 until start-up is complete.
     const apiModule = await import('../../functions/api/handler.ts');
@@ -202,6 +211,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     );
     closers.push(() => api.close());
+
+    // Before the workers: it resumes where it stopped, so no event they log is missed.
+    if (options.webhook) {
+      const delivery = await startWebhookDelivery({
+        dataDir: options.dataDir,
+        webhook: options.webhook,
+        ...(options.warn ? { warn: options.warn } : {}),
+      });
+      closers.push(() => delivery.close());
+    }
 
     // Each worker loads the ingest handler, which reads this same environment at module load.
     const workers = new IngestWorkerPool({

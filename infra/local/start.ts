@@ -6,6 +6,7 @@
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { loadEventsConfig } from '../../lib/config/events.ts';
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { recordId } from '../../lib/store/id.ts';
 import type { SummaryRecord } from '../../lib/store/record.ts';
@@ -25,7 +26,7 @@ function die(e: unknown): never {
     : explainStartFailure(e, { ports });
   console.error(line);
   if (debug) console.error(e);
-  process.exit(e instanceof Error && e.name === 'LocalConfigError' ? 2 : 1);
+  process.exit(e instanceof Error && ['LocalConfigError', 'EventsConfigError'].includes(e.name) ? 2 : 1);
 }
 process.on('uncaughtException', die);
 process.on('unhandledRejection', die);
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     TABLE_NAME: 'summaries',
     MAX_RECEIVE_COUNT: String(env.MAX_RECEIVE_COUNT),
   }).llm;
+  const { webhook } = loadEventsConfig(process.env);
 
   const dataDir = resolve(env.KHULASA_DATA_DIR);
   const stack = await startLocalStack({
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
     retryDelaysSeconds: env.LOCAL_RETRY_DELAYS,
     concurrency: env.LOCAL_CONCURRENCY,
     functionTimeoutSeconds: env.LOCAL_FUNCTION_TIMEOUT_SECONDS,
+    webhook,
     log: (line) => console.log(dim(line)),
     onProcessed: (items) => {
       for (const item of items) void printRecord(item.bucket, item.key).catch(() => undefined);
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
   DynamoDB  ${stack.dynamoEndpoint}  table ${stack.tableName}
   API       ${stack.apiUrl}/summaries   health ${stack.apiUrl}/health
   LLM       ${llm.provider}${llm.provider === 'openai' ? ` (${model})` : ' (offline, source language only)'}
+  Events    ${join(dataDir, 'events')}${webhook ? `  webhook ${new URL(webhook.url).origin} (signed)` : ''}  (npm run khulasa -- watch)
 
 Upload an article:
   aws --endpoint-url ${stack.s3Endpoint} s3 cp article.txt s3://${stack.bucket}/incoming/

@@ -1,4 +1,5 @@
 import { ConfigError as ApiConfigError } from '../../lib/config/api.ts';
+import { EventsConfigError } from '../../lib/config/events.ts';
 import { ConfigError as IngestConfigError } from '../../lib/config/ingest.ts';
 import { TableStorageError } from './dynamodb.ts';
 import { WorkerInitError } from './ingest-pool.ts';
@@ -21,7 +22,8 @@ const code = (e: unknown): string | undefined =>
  * folder, and what to do. Anything unforeseen still gets one line (the stack trace only with DEBUG).
  */
 export function explainStartFailure(e: unknown, context: StartContext): string {
-  if (e instanceof LocalConfigError) return `khulasa: ${e.message}. Fix or unset it and run npm start again.`;
+  if (e instanceof LocalConfigError || e instanceof EventsConfigError)
+    return `khulasa: ${e.message}. Fix or unset it and run npm start again.`;
   if (e instanceof IngestConfigError || e instanceof ApiConfigError || e instanceof WorkerInitError)
     return `khulasa: ${e.message.replace(/^Invalid (ingest|api) configuration: /, 'invalid configuration: ')}. Fix or unset it and run npm start again.`;
   if (e instanceof DataDirInUseError)

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3ObjectSource } from '../adapters/s3-source.ts';
 import type { IngestConfig } from '../config/ingest.ts';
 import { IngestArticle, type IngestObserver } from '../pipeline/ingest.ts';
+import type { OutcomeEvents } from '../pipeline/ports.ts';
 import { DynamoIngestStore } from '../store/ingest-store.ts';
 import { ExtractiveSummariser } from '../summarise/extractive.ts';
 import { KeyResolvingSummariser } from '../summarise/lazy.ts';
@@ -14,6 +15,8 @@ export interface IngestClients {
   dynamo: DynamoDBDocumentClient;
   /** Reads the OpenAI key when it lives in Secrets Manager (AWS); unused when the key is in the env. */
   loadApiKey?: () => Promise<string | undefined>;
+  /** Where terminal outcomes are published (compose/events.ts); none: they are not announced. */
+  events?: OutcomeEvents | null;
 }
 
 /** The summariser named by the configuration; `openai` without a key fails loudly, never falls back. */
@@ -55,12 +58,14 @@ export function createIngestArticle(
   clients: IngestClients,
   observer?: IngestObserver,
 ): IngestArticle {
+  const store = new DynamoIngestStore({ client: clients.dynamo, tableName: config.tableName });
   return new IngestArticle(
     {
       ...(observer ? { observer } : {}),
       source: new S3ObjectSource(clients.s3),
-      store: new DynamoIngestStore({ client: clients.dynamo, tableName: config.tableName }),
+      store,
       summariser: createSummariser(config, clients),
+      ...(clients.events ? { announcer: { events: clients.events, records: store } } : {}),
     },
     {
       languages: config.languages,

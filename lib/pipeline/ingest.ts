@@ -6,6 +6,7 @@ import { SourceChangedError, TooLargeError } from '../errors.ts';
 import type { ObjectEvent } from '../events/s3-notification.ts';
 import type { Summariser } from '../summarise/port.ts';
 import { type PreparedArticle, prepareArticle } from '../text/prepare.ts';
+import { type Announcer, announced } from './announce.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { doneOutcome, type IngestOutcome, RetryLaterError, settle } from './outcome.ts';
 import type { IngestStore, ObjectSource, ReuseQuery } from './ports.ts';
@@ -34,6 +35,8 @@ export interface IngestDeps {
   summariser: Summariser;
   clock?: Clock;
   observer?: IngestObserver;
+  /** Where terminal outcomes are published (at least once); none: outcomes are not announced. */
+  announcer?: Announcer;
 }
 
 /** Where this attempt sits in the queue's delivery of the message. */
@@ -79,6 +82,11 @@ export class IngestArticle {
   }
 
   async handle(event: ObjectEvent, attempt: Attempt): Promise<IngestOutcome> {
+    const id = recordId(event.bucket, event.key);
+    return announced(this.deps.announcer, id, attempt.isLastAttempt, () => this.process(event, attempt));
+  }
+
+  private async process(event: ObjectEvent, attempt: Attempt): Promise<IngestOutcome> {
     const { store } = this.deps;
     const id = recordId(event.bucket, event.key);
     const { bucket, key, versionId, etag, size } = event;

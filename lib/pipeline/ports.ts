@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../domain/error-codes.ts';
+import type { OutcomeEvent } from '../domain/outcome-event.ts';
 import type { ArticleInfo, SourceInfo, SummaryRecord } from '../domain/record.ts';
 import type { LlmUsage, SummaryResult } from '../domain/summary.ts';
 import type { ChunkNotesCache } from '../summarise/port.ts';
@@ -127,4 +128,15 @@ export class ClaimLostError extends Error {
     this.id = id;
     this.owner = owner;
   }
+}
+
+/** Where terminal outcomes are announced: EventBridge on AWS, a log file (and a webhook) locally. */
+export interface OutcomeEvents {
+  /** Resolves once the event is accepted; throws when it was not (the message is then retried). */
+  publish(event: OutcomeEvent): Promise<void>;
+}
+
+/** The record as stored, with its write counter: what an outcome event describes. */
+export interface RevisionedRecords {
+  readRevisioned(id: string): Promise<{ record: SummaryRecord; revision: number } | null>;
 }

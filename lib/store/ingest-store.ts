@@ -1,12 +1,15 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SummaryRecord } from '../domain/record.ts';
-import type { CompletedWork, IngestStore } from '../pipeline/ports.ts';
+import type { CompletedWork, IngestStore, RevisionedRecords } from '../pipeline/ports.ts';
 import { DynamoChunkNotes } from './chunk-notes.ts';
 import { DynamoContentLeases } from './content-leases.ts';
 import type { TableDeps } from './dynamo.ts';
+import { type RecordItem, toRecord } from './item.ts';
 import { DynamoRecordWriter } from './records.ts';
+import { RECORD_SK } from './table-schema.ts';
 
 /** The ingest side of the table: record claims and writes, content leases, chunk notes. */
-export class DynamoIngestStore implements IngestStore {
+export class DynamoIngestStore implements IngestStore, RevisionedRecords {
   readonly #table: TableDeps;
   readonly #records: DynamoRecordWriter;
   readonly #leases: DynamoContentLeases;
@@ -33,6 +36,27 @@ export class DynamoIngestStore implements IngestStore {
       id,
     );
     return saved;
+  }
+
+  /** A consistent read of the record and its `rev`, for the outcome event that describes it. */
+  async readRevisioned(id: string): Promise<{ record: SummaryRecord; revision: number } | null> {
+    const out = await this.#table.client.send(
+      new GetCommand({
+        TableName: this.#table.tableName,
+        Key: { pk: id, sk: RECORD_SK },
+        ConsistentRead: true,
+        // Never the stored text: an event has no use for it.
+        ProjectionExpression: 'id, #status, #source, article, summaries, #error, createdAt, updatedAt, #rev',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#source': 'source',
+          '#error': 'error',
+          '#rev': 'rev',
+        },
+      }),
+    );
+    const item = out.Item as RecordItem | undefined;
+    return item ? { record: toRecord(item), revision: item.rev ?? 0 } : null;
   }
 
   notesFor(id: string): DynamoChunkNotes {
