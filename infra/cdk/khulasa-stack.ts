@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { Alarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
 import { Dashboard } from './constructs/dashboard.ts';
+import { OutcomeEvents } from './constructs/events.ts';
 import { Ingestion } from './constructs/ingestion.ts';
 import { acknowledgeBucketNotificationsHandler } from './constructs/nag.ts';
 import { logBucketNotificationsHandler } from './constructs/notifications-log.ts';
@@ -24,6 +25,7 @@ export class KhulasaStack extends Stack {
   readonly storage: Storage;
   readonly ingestion: Ingestion;
   readonly api: Api;
+  readonly events: OutcomeEvents;
   readonly alarms: Alarms;
   readonly dashboard: Dashboard;
   readonly openAiSecret: secretsmanager.ISecret;
@@ -58,6 +60,8 @@ export class KhulasaStack extends Stack {
       entry: props.entries?.ingest,
       removalPolicy,
     });
+
+    this.events = new OutcomeEvents(this, 'Events', { publisher: this.ingestion.function });
 
     this.api = new Api(this, 'Api', {
       table: this.storage.table,
@@ -99,6 +103,11 @@ export class KhulasaStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: this.ingestion.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingestion.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.events.bus.eventBusName,
+      description:
+        'Every done, failed and deleted summary is published here (source khulasa): add a rule to consume them',
+    });
     // The CLI's `reprocess --stale` compares records with the model the stack summarises with.
     new CfnOutput(this, 'OpenAiModel', { value: config.openAiModel });
     new CfnOutput(this, 'AlarmTopicArn', {
