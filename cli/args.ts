@@ -24,7 +24,8 @@ type Command =
   | { name: 'show'; ref: string; bidiIsolate: boolean }
   | { name: 'text'; ref: string }
   | { name: 'reprocess'; stale: boolean; prefix: string | null; yes: boolean }
-  | { name: 'redrive' };
+  | { name: 'redrive' }
+  | { name: 'watch'; all: boolean; json: boolean };
 
 export interface Invocation {
   global: GlobalOptions;
@@ -55,6 +56,7 @@ const COMMAND_OPTIONS: Record<Exclude<Command['name'], 'version'>, Options> = {
   text: {},
   reprocess: { stale: { type: 'boolean' }, prefix: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
   redrive: {},
+  watch: { all: { type: 'boolean' }, json: { type: 'boolean' } },
 };
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS);
@@ -74,6 +76,8 @@ Commands:
   reprocess (--stale | --prefix <key prefix>) [--yes]
                                re-run ingestion for outdated records or a key prefix
   redrive                      move dead-letter messages back to the queue
+  watch [--all] [--json]       print done, failed and deleted summaries as they happen (local
+                               stack; --all: the events logged so far first)
 
 Target (the local stack by default, endpoints from S3_PORT, DYNAMODB_PORT, PORT, KHULASA_DATA_DIR):
   --stack <name>               a deployed stack (or KHULASA_STACK), e.g. Khulasa-prod
@@ -179,6 +183,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         throw new UsageError('reprocess needs --stale, --prefix <key prefix>, or both');
       return { global, command: { name, stale, prefix, yes: values.yes === true } };
     }
+    case 'watch':
+      noMoreThan(0, 'no arguments');
+      return { global, command: { name, all: values.all === true, json: values.json === true } };
     default:
       noMoreThan(0, 'no arguments');
       return { global, command: { name: 'redrive' } };

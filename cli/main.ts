@@ -29,6 +29,10 @@ async function run(invocation: Invocation, env: NodeJS.ProcessEnv, out: Output):
     out.print(`khulasa ${await version()}`);
     return 0;
   }
+  if (command.name === 'watch') {
+    const { watch } = await import('./commands/watch.ts');
+    return watch({ stack: invocation.global.stack, all: command.all, json: command.json }, env, out);
+  }
   const target = await openTarget(invocation, env);
   try {
     switch (command.name) {
