@@ -10,6 +10,7 @@ import { defaultDeps } from '../../functions/ingest/deps.ts';
 import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { decodeS3Key } from '../../lib/events/s3-notification.ts';
+import type { OutcomeEvents } from '../../lib/pipeline/ports.ts';
 import { startTestDynamo, type TestDynamo } from './dynamo.ts';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import { notificationBody, sqsEvent } from './sqs-events.ts';
@@ -26,6 +27,8 @@ export interface IngestRigOptions {
   faults?: boolean;
   /** SDK attempts per request for the handler's clients (fewer than a proxy's faults hands over to the queue). */
   maxAttempts?: number;
+  /** Where the handler publishes outcome events. @default none (outcomes are not announced) */
+  events?: OutcomeEvents;
 }
 
 export interface IngestRig {
@@ -86,7 +89,7 @@ export async function startIngestRig(options: IngestRigOptions = {}): Promise<In
     ...options.config,
   });
   const ingest = createIngestHandler(
-    defaultDeps({}, config, { s3: handlerS3, dynamo: handlerDynamo }),
+    defaultDeps({}, config, { s3: handlerS3, dynamo: handlerDynamo, events: options.events ?? null }),
   ) as IngestRig['ingest'];
   const s3 = new S3Client({
     region: REGION,
