@@ -18,7 +18,7 @@ export interface WatchOptions {
 const MARKS = { done: '✓', failed: '✗', deleted: '−' } as const;
 
 /** One event as one line: time, outcome, key, revision, then languages, error code or title. */
-export function formatEvent(line: string): string {
+function formatEvent(line: string): string {
   let event: OutcomeEvent;
   try {
     event = JSON.parse(line) as OutcomeEvent;

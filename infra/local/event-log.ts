@@ -29,10 +29,7 @@ export async function logSize(file: string): Promise<number> {
 }
 
 /** The complete lines from `offset` on; a line still being written is left for the next read. */
-export async function readLogLines(
-  file: string,
-  offset: number,
-): Promise<{ lines: LogLine[]; from: number }> {
+async function readLogLines(file: string, offset: number): Promise<{ lines: LogLine[]; from: number }> {
   const size = await logSize(file);
   // Shorter than where we were: the log was removed and written anew.
   const from = size < offset ? 0 : offset;

@@ -11,20 +11,18 @@ import { join } from 'node:path';
 import type { WebhookConfig } from '../../lib/config/events.ts';
 import { eventLogOf, eventsDirOf, followLog, type LogLine, logSize, pause } from './event-log.ts';
 
-export const SIGNATURE_HEADER = 'x-khulasa-signature';
-export const TIMESTAMP_HEADER = 'x-khulasa-timestamp';
+const SIGNATURE_HEADER = 'x-khulasa-signature';
+const TIMESTAMP_HEADER = 'x-khulasa-timestamp';
 
 /** Waits between attempts: 1 s doubling to a minute, 10 attempts in all (about 4 minutes). */
-export const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [1, 2, 4, 8, 16, 32, 60, 60, 60].map(
-  (s) => s * 1000,
-);
+const WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [1, 2, 4, 8, 16, 32, 60, 60, 60].map((s) => s * 1000);
 const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * `sha256=<hex>` of HMAC-SHA256 over `<timestamp>.<raw body>` with the webhook secret. The
  * timestamp (Unix seconds, in its own header) is signed too, so a receiver can refuse replays.
  */
-export function webhookSignature(secret: string, timestamp: number, body: string): string {
+function webhookSignature(secret: string, timestamp: number, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
 }
 

@@ -3,7 +3,7 @@ import type { OutcomeEvent } from '../domain/outcome-event.ts';
 import type { OutcomeEvents } from '../pipeline/ports.ts';
 
 /** PutEvents answered 200 but refused the entry (`FailedEntryCount` 1): it was not published. */
-export class EventRejectedError extends Error {
+class EventRejectedError extends Error {
   readonly errorCode: string | null;
   constructor(busName: string, errorCode: string | null, errorMessage: string | null) {
     super(

@@ -8,7 +8,7 @@ const optionalString = z.pipe(
 );
 
 /** The shortest webhook secret accepted: an HMAC key is only as strong as its length. */
-export const MIN_WEBHOOK_SECRET_CHARS = 16;
+const MIN_WEBHOOK_SECRET_CHARS = 16;
 
 const EventsEnvSchema = z.object({
   /** The EventBridge bus the CDK stack creates (AWS). */

@@ -2,19 +2,19 @@ import type { ErrorCode } from './error-codes.ts';
 import type { SummaryRecord } from './record.ts';
 
 /** The statuses that end a record's processing: each is announced as one event. */
-export const TERMINAL_STATUSES = ['done', 'failed', 'deleted'] as const;
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+const TERMINAL_STATUSES = ['done', 'failed', 'deleted'] as const;
+type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
 /** The EventBridge `source` of every khulasa event (and the `source` field of local events). */
-export const EVENT_SOURCE = 'khulasa';
+const EVENT_SOURCE = 'khulasa';
 
 /** One detail-type per outcome, so an EventBridge rule can match on the type alone. */
-export const DETAIL_TYPES = {
+const DETAIL_TYPES = {
   done: 'Summary Done',
   failed: 'Summary Failed',
   deleted: 'Summary Deleted',
 } as const satisfies Record<TerminalStatus, string>;
-export type DetailType = (typeof DETAIL_TYPES)[TerminalStatus];
+type DetailType = (typeof DETAIL_TYPES)[TerminalStatus];
 
 /** Titles are cut to this many characters: an event names the article, it never carries its text. */
 export const MAX_EVENT_TITLE_CHARS = 200;
@@ -47,7 +47,7 @@ export interface OutcomeEvent {
   detail: OutcomeDetail;
 }
 
-export const isTerminalStatus = (status: string): status is TerminalStatus =>
+const isTerminalStatus = (status: string): status is TerminalStatus =>
   (TERMINAL_STATUSES as readonly string[]).includes(status);
 
 /** The event for a record as stored at `revision`, or null while it is still `processing`. */

@@ -9,7 +9,7 @@ export interface Announcer {
 }
 
 /** The outcome event was not accepted; the message goes back to the queue to publish it again. */
-export class EventPublishError extends Error {
+class EventPublishError extends Error {
   readonly id: string;
   constructor(id: string, options?: { cause?: unknown }) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
