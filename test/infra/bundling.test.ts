@@ -20,6 +20,7 @@ type LambdaResource = {
 /** Values for the env entries CloudFormation resolves at deploy time (Refs to our resources). */
 function deployTimeValue(name: string): string {
   if (name === 'TABLE_NAME') return 'khulasa-bundling-test';
+  if (name === 'EVENT_BUS_NAME') return 'khulasa-bundling-test-bus';
   if (name === 'QUEUE_URL') return 'https://sqs.eu-west-1.amazonaws.com/123456789012/khulasa-bundling-test';
   if (name.endsWith('_ARN'))
     return 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:khulasa-test-AbCdEf';

@@ -3,8 +3,10 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeOutcomeEvents } from '../../lib/adapters/eventbridge-events.ts';
+import { createOutcomeEvents } from '../../lib/compose/events.ts';
+import { loadEventsConfig } from '../../lib/config/events.ts';
 import { recordId } from '../../lib/domain/id.ts';
-import type { OutcomeDetail } from '../../lib/domain/outcome-event.ts';
+import { type OutcomeDetail, outcomeEventOf } from '../../lib/domain/outcome-event.ts';
 import { decodeS3Key } from '../../lib/events/s3-notification.ts';
 import { DynamoIngestStore } from '../../lib/store/ingest-store.ts';
 import { SOLAR_ARTICLE } from '../support/articles.ts';
@@ -144,5 +146,23 @@ describe('outcome events on EventBridge', () => {
     expect(accepted[0]?.revision).toBe(await storedRevision(key));
     expect(accepted[0]?.revision).toBeGreaterThan(doneRevision ?? Number.POSITIVE_INFINITY);
     expect(bus.entries.map((e) => e.DetailType)).toEqual(['Summary Deleted', 'Summary Deleted']);
+  });
+
+  it('is what the composition root publishes to when EVENT_BUS_NAME is set', async () => {
+    const key = 'incoming/events/composed.txt';
+    await rig.ingest(rig.message('m-composed', await rig.upload(key, SOLAR_ARTICLE.bytes)), context);
+    const stored = await store.readRevisioned(recordId(BUCKET, key));
+    const event = stored && outcomeEventOf(stored.record, stored.revision);
+    if (!event) throw new Error(`no terminal record for ${key}`);
+    bus.entries.length = 0;
+    const events = createOutcomeEvents(loadEventsConfig({ EVENT_BUS_NAME: 'KhulasaBus' }), {
+      eventBridge: client,
+    });
+
+    await events?.publish(event);
+
+    expect(bus.entries).toEqual([
+      expect.objectContaining({ EventBusName: 'KhulasaBus', DetailType: 'Summary Done', accepted: true }),
+    ]);
   });
 });
