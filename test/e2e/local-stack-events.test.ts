@@ -106,6 +106,7 @@ describe('npm start with KHULASA_WEBHOOK_URL', () => {
 
   it('logs the same events to events/ in the data folder, which npm run reset removes', async () => {
     const logged = (await readFile(join(dataDir, 'events', 'outcomes.jsonl'), 'utf8')).trim().split('\n');
+    await receiver.waitFor((r) => delivered(r).length >= logged.length);
     const bodies = new Set(receiver.received.map((h) => h.body));
 
     expect(logged.length).toBeGreaterThanOrEqual(3);
