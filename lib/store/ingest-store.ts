@@ -8,6 +8,19 @@ import { type RecordItem, toRecord } from './item.ts';
 import { DynamoRecordWriter } from './records.ts';
 import { RECORD_SK } from './table-schema.ts';
 
+/** The record attributes an outcome event is built from (`toRecord` fills the rest). */
+const EVENT_FIELDS = [
+  'id',
+  'status',
+  'source',
+  'article',
+  'summaries',
+  'error',
+  'createdAt',
+  'updatedAt',
+  'rev',
+];
+
 /** The ingest side of the table: record claims and writes, content leases, chunk notes. */
 export class DynamoIngestStore implements IngestStore, RevisionedRecords {
   readonly #table: TableDeps;
@@ -45,14 +58,9 @@ export class DynamoIngestStore implements IngestStore, RevisionedRecords {
         TableName: this.#table.tableName,
         Key: { pk: id, sk: RECORD_SK },
         ConsistentRead: true,
-        // Never the stored text: an event has no use for it.
-        ProjectionExpression: 'id, #status, #source, article, summaries, #error, createdAt, updatedAt, #rev',
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          '#source': 'source',
-          '#error': 'error',
-          '#rev': 'rev',
-        },
+        // Never the stored text: an event has no use for it. Every name aliased (reserved words).
+        ProjectionExpression: EVENT_FIELDS.map((_, i) => `#f${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(EVENT_FIELDS.map((name, i) => [`#f${i}`, name])),
       }),
     );
     const item = out.Item as RecordItem | undefined;
