@@ -11,6 +11,9 @@ import { EVENT_LOG_FILE } from '../../lib/adapters/file-events.ts';
 export const eventsDirOf = (dataDir: string): string => join(dataDir, 'events');
 export const eventLogOf = (dataDir: string): string => join(eventsDirOf(dataDir), EVENT_LOG_FILE);
 
+/** Events are well under 2 KB (titles are cut); a slice this size holds hundreds of them. */
+const MAX_READ_BYTES = 1024 * 1024;
+
 /** One complete line of the log and the offset just past it (where a reader resumes). */
 export interface LogLine {
   text: string;
@@ -29,14 +32,18 @@ export async function logSize(file: string): Promise<number> {
 }
 
 /** The complete lines from `offset` on; a line still being written is left for the next read. */
-async function readLogLines(file: string, offset: number): Promise<{ lines: LogLine[]; from: number }> {
+async function readLogLines(
+  file: string,
+  offset: number,
+): Promise<{ lines: LogLine[]; from: number; next: number }> {
   const size = await logSize(file);
   // Shorter than where we were: the log was removed and written anew.
   const from = size < offset ? 0 : offset;
-  if (size === from) return { lines: [], from };
+  if (size === from) return { lines: [], from, next: from };
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(size - from);
+    // A long backlog (a receiver down for days) is read a slice at a time, never all at once.
+    const buffer = Buffer.alloc(Math.min(size - from, MAX_READ_BYTES));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
     const lines: LogLine[] = [];
     let start = 0;
@@ -45,7 +52,7 @@ async function readLogLines(file: string, offset: number): Promise<{ lines: LogL
       start = end + 1;
       if (text.trim() !== '') lines.push({ text, next: from + start });
     }
-    return { lines, from };
+    return { lines, from, next: from + start };
   } finally {
     await handle.close();
   }
@@ -78,13 +85,16 @@ export async function followLog(
 ): Promise<void> {
   let at = offset;
   while (!signal.aborted) {
-    const { lines, from } = await readLogLines(file, at);
+    const { lines, from, next } = await readLogLines(file, at);
     at = from;
     for (const line of lines) {
       if (signal.aborted) return;
       await onLine(line);
       at = line.next;
     }
+    // Past blank lines too (`onLine` saw every line before them).
+    at = next;
+    if (lines.length > 0) continue;
     await pause(pollMs, signal);
   }
 }
