@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { watch } from '../../cli/commands/watch.ts';
 import { main } from '../../cli/main.ts';
 import type { Output } from '../../cli/output.ts';
-import { eventsDirOf } from '../../infra/local/event-log.ts';
+import { eventLogOf, eventsDirOf } from '../../infra/local/event-log.ts';
 import { FileOutcomeEvents } from '../../lib/adapters/file-events.ts';
 import type { OutcomeDetail, OutcomeEvent } from '../../lib/domain/outcome-event.ts';
 
@@ -125,6 +125,31 @@ describe('khulasa watch', () => {
     await running;
 
     expect(JSON.parse(line ?? 'null')).toEqual(first);
+  });
+
+  it('prints a backlog larger than one read of the log, every event once and in order', async () => {
+    const count = 4000;
+    const lines = Array.from({ length: count }, (_, i) =>
+      JSON.stringify(
+        event({ status: 'done', key: `incoming/backlog/${i}.txt`, revision: 2, title: 'ت'.repeat(150) }),
+      ),
+    );
+    await mkdir(eventsDirOf(dataDir), { recursive: true });
+    await appendFile(eventLogOf(dataDir), `${lines.join('\n')}\n`);
+    const { out, lines: printedLines } = capture();
+
+    const running = watch(
+      { stack: null, all: true, json: true },
+      { KHULASA_DATA_DIR: dataDir },
+      out,
+      stop.signal,
+    );
+    const printed = await printedLines(count);
+    stop.abort();
+    await running;
+
+    expect(lines.join('').length).toBeGreaterThan(1024 * 1024);
+    expect(printed).toEqual(lines);
   });
 
   it('refuses a deployed stack and says how to follow its EventBridge bus instead', async () => {
