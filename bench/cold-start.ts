@@ -243,6 +243,7 @@ async function main(): Promise<void> {
     const standIns = {
       TABLE_NAME: 'summaries-bench',
       QUEUE_URL: 'http://127.0.0.1:9/000000000000/khulasa-bench',
+      EVENT_BUS_NAME: 'khulasa-bench-bus',
       '*_ARN': 'arn:aws:secretsmanager:us-east-1:000000000000:secret:khulasa-bench-AbCdEf',
     };
     const results: Record<string, ColdStartFigure & { bytes: number; baselineBytes: number }> = {};

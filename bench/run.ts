@@ -124,6 +124,7 @@ async function coldStartBudgets(bundles: { api: BundleInfo; ingest: BundleInfo }
     const standIns = {
       TABLE_NAME: tableName,
       QUEUE_URL: 'http://127.0.0.1:9/000000000000/khulasa-bench',
+      EVENT_BUS_NAME: 'khulasa-bench-bus',
       '*_ARN': 'arn:aws:secretsmanager:us-east-1:000000000000:secret:khulasa-bench-AbCdEf',
     };
     const local = { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, TABLE_NAME: tableName };
