@@ -118,3 +118,24 @@ describe('npm start with KHULASA_WEBHOOK_URL', () => {
     await expect(stat(join(dataDir, 'events'))).rejects.toThrow(/ENOENT/);
   });
 });
+
+describe('npm start with a webhook URL but no secret', () => {
+  it('refuses to start, in one line naming the variable, with exit code 2', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'khulasa-e2e-unsigned-'));
+    try {
+      const result = await runLocalScript('start.ts', {
+        KHULASA_DATA_DIR: dataDir,
+        KHULASA_SAMPLES: 'false',
+        KHULASA_WEBHOOK_URL: 'http://127.0.0.1:9/hooks',
+        KHULASA_WEBHOOK_SECRET: '',
+      });
+
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toBe(
+        'khulasa: KHULASA_WEBHOOK_SECRET is required with KHULASA_WEBHOOK_URL: webhooks are always signed (e.g. KHULASA_WEBHOOK_SECRET=$(openssl rand -hex 32)). Fix or unset it and run npm start again.',
+      );
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
