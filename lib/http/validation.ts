@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { EXAMPLE_LANGUAGES, knownLanguage } from '../domain/languages.ts';
 
 /** Request validation with zod/mini (the API bundle stays small). Messages are our own. */
 
@@ -6,8 +7,14 @@ const limit = z
   .pipe(z.string().check(z.regex(/^\d{1,3}$/, 'limit must be an integer from 1 to 100')), z.transform(Number))
   .check(z.refine((n: number) => n >= 1 && n <= 100, 'limit must be an integer from 1 to 100'));
 
-const languageCode = (name: string) =>
-  z.string().check(z.regex(/^[a-z]{2,3}$/, `${name} must be a 2–3 letter language code, e.g. ar or en`));
+// Any case (`EN` is `en`); a code that is no language is refused rather than matching nothing.
+const languageCode = (name: string) => {
+  const message = `${name} must be an ISO 639 language code such as ${EXAMPLE_LANGUAGES.join(', ')}`;
+  return z.pipe(
+    z.string().check(z.refine((v: string) => knownLanguage(v) !== null, message)),
+    z.transform((v: string) => knownLanguage(v) ?? v),
+  );
+};
 const lang = languageCode('lang');
 
 export const STATUSES = ['processing', 'done', 'failed', 'deleted'] as const;

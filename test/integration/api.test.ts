@@ -141,6 +141,14 @@ describe('GET /summaries/{id}', () => {
     expect(Object.keys(JSON.parse(ar.body).summaries)).toEqual(['ar']);
   });
 
+  it('reads ?lang in any case: AR narrows to the Arabic summary as ar does', async () => {
+    const upper = await call('GET', `/summaries/${doneId}?lang=AR`);
+    const lower = await call('GET', `/summaries/${doneId}?lang=ar`);
+
+    expect(upper.statusCode).toBe(200);
+    expect(upper.body).toBe(lower.body);
+  });
+
   it('tells clients to revalidate while the record is processing', async () => {
     const res = await call('GET', `/summaries/${processingId}`);
     expect(res.statusCode).toBe(200);
@@ -179,6 +187,7 @@ describe('GET /summaries/{id}', () => {
       `/summaries/${'A'.repeat(10_000)}`,
       `/summaries/${'A'.repeat(42)}%00`,
       `/summaries/${doneId}?lang=arabic`,
+      `/summaries/${doneId}?lang=zz`,
       `/summaries/${doneId}?lang=${'a'.repeat(10_000)}`,
     ]) {
       expectProblem(await call('GET', url), 400);
@@ -333,7 +342,7 @@ describe('GET /summaries?language=', () => {
 
   it('refuses a language that is not a language code', async () => {
     const body = expectProblem(await call('GET', '/summaries?language=arabic'), 400);
-    expect(JSON.stringify(body)).toContain('language must be a 2–3 letter language code');
+    expect(JSON.stringify(body)).toContain('language must be an ISO 639 language code such as ar, en');
   });
 });
 
