@@ -31,12 +31,14 @@ const languageList = z.pipe(
   ),
   z
     .array(
-      z.string().check(
-        z.refine(
-          (code: string) => knownLanguage(code) !== null,
-          `must be ISO 639 language codes separated by commas, such as ${EXAMPLE_LANGUAGES.join(',')}`,
+      z
+        .string()
+        .check(
+          z.refine(
+            (code: string) => knownLanguage(code) !== null,
+            `must be ISO 639 language codes separated by commas, such as ${EXAMPLE_LANGUAGES.join(',')}`,
+          ),
         ),
-      ),
     )
     .check(z.minLength(1, 'must list at least one language, e.g. ar,en')),
 );
@@ -150,7 +152,8 @@ function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string 
   const name = String(issue.path[0] ?? 'environment');
   const value = env[name];
   const message = issueInWords(issue);
-  if (value === undefined) return `${name} is required (it ${message.replace(/^is required$/, 'has no default')})`;
+  if (value === undefined)
+    return `${name} is required (it ${message.replace(/^is required$/, 'has no default')})`;
   const got = SECRET_NAMES.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
   return `${name} ${message}${got}`;
 }
