@@ -116,7 +116,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  * root, not from there; npm says where it was started in `INIT_CWD`. Only trusted when npm itself
  * ran this CLI as a script (`INIT_CWD` is inherited by everything under any npm script).
  */
-export function invocationDir(env: NodeJS.ProcessEnv): string {
+function invocationDir(env: NodeJS.ProcessEnv): string {
   const byNpm = env.INIT_CWD && env.npm_lifecycle_script?.includes('cli/khulasa.ts');
   return byNpm && env.INIT_CWD ? env.INIT_CWD : process.cwd();
 }
