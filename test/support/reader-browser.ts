@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
 
 /** Installed by .ci/run; the tests fail (never skip) without it. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -32,6 +32,8 @@ export interface ReaderBrowser {
 
 export interface OpenedPage {
   page: Page;
+  /** The answer to the page's own request. */
+  response: Response | null;
   requests: string[];
   dialogs: string[];
   /** Script errors and console errors, in order. */
@@ -56,7 +58,7 @@ export async function launchReaderBrowser(viewport = { width: 1400, height: 1000
     context,
     async open(url) {
       const page = await context.newPage();
-      const opened: OpenedPage = { page, requests: [], dialogs: [], problems: [] };
+      const opened: OpenedPage = { page, response: null, requests: [], dialogs: [], problems: [] };
       page.on('request', (r) => opened.requests.push(r.url()));
       page.on('dialog', (d) => {
         opened.dialogs.push(d.message());
@@ -66,7 +68,7 @@ export async function launchReaderBrowser(viewport = { width: 1400, height: 1000
       page.on('console', (m) => {
         if (m.type() === 'error') opened.problems.push(`console: ${m.text()}`);
       });
-      await page.goto(url);
+      opened.response = await page.goto(url);
       return opened;
     },
     async close() {
