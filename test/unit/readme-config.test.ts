@@ -5,6 +5,7 @@
  * package.json holds. Parsed from README.md, so rows added later are held to the same rule.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,18 @@ describe('README examples and versions', () => {
     expect(README).toContain(`\`engines\` asks for \`>=${minimum}\``);
     expect(README).toContain(`**Node ${pinned}**`);
     expect(README).toContain(`\`nodejs${pinned}.x\``);
+  });
+
+  it('points only at files and folders the repository has', () => {
+    const linked = [...README.matchAll(/\]\(([^)#:]+)\)/g)].map((m) => m[1] ?? '');
+    const named = [
+      ...README.matchAll(/`((?:bench|cli|docs|functions|infra|lib|samples|scripts|test)\/[^`\s]*)`/g),
+    ]
+      .map((m) => m[1] ?? '')
+      // Written by a run (git-ignored), not kept in the repository.
+      .filter((path) => !path.startsWith('test/artifacts/'));
+    expect(linked.length + named.length).toBeGreaterThan(5);
+    expect([...linked, ...named].filter((path) => !existsSync(join(REPO, path)))).toEqual([]);
   });
 
   it('formats code with the command npm run format runs', async () => {
