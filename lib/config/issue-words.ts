@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
 
 // How zod words its default messages; a schema's own message is a sentence of ours, kept as is.
-const ZOD_WORDING = /^(Too small|Too big|Invalid input|Invalid option|expected )/;
+const ZOD_WORDING = /^(Too small|Too big|Invalid |expected )/;
 
 /**
  * One configuration problem in words a person reads (`must be at least 500`), never zod's own
@@ -22,7 +22,14 @@ export function issueInWords(issue: z.core.$ZodIssue): string {
         ? `must be less than ${String(issue.maximum)}`
         : `must be at most ${String(issue.maximum)}`;
     case 'invalid_type':
-      return issue.expected === 'number' || issue.expected === 'int' ? 'must be a number' : 'is required';
+      if (issue.expected === 'int') return 'must be a whole number';
+      if (issue.expected === 'number') return 'must be a number';
+      if (issue.expected === 'boolean') return 'must be true or false';
+      return 'is required';
+    case 'invalid_format':
+      if (issue.format === 'email') return 'must be an email address';
+      if (issue.format === 'url') return 'must be a URL such as https://example.com/';
+      return issue.message.replace(/^Invalid input: /, '');
     default:
       return issue.message.replace(/^Invalid input: /, '');
   }

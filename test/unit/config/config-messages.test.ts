@@ -3,6 +3,7 @@
  * it needs in words, never in a validation library's wording (`Too small: expected number…`).
  */
 import { describe, expect, it } from 'vitest';
+import { parseContext } from '../../../infra/cdk/context.ts';
 import { parseLocalConfig } from '../../../infra/local/local-config.ts';
 import { parseApiConfig } from '../../../lib/config/api.ts';
 import { loadIngestConfig } from '../../../lib/config/ingest.ts';
@@ -103,6 +104,27 @@ describe('configuration messages', () => {
       const message = messageOf(() => parseApiConfig(env));
       expect(message).toMatch(/^Invalid api configuration: [A-Z_]+ [^\n]+$/);
       expect(message).not.toMatch(ZOD_WORDS);
+    }
+  });
+
+  it('words every bad -c option of the CDK app for a person, naming the option', () => {
+    const bad: Record<string, string>[] = [
+      { maxReceiveCount: 'many' },
+      { maxReceiveCount: '2' },
+      { llmConcurrency: '0' },
+      { publicApi: 'yes' },
+      { alarmEmail: 'nope' },
+      { openAiBaseUrl: 'not a url' },
+      { summaryLanguages: 'xx' },
+    ];
+    for (const raw of bad) {
+      const [name] = Object.keys(raw);
+      const lines = messageOf(() => parseContext(raw))
+        .split('\n')
+        .slice(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^  -c ${name}: must `));
+      expect(lines[0]).not.toMatch(ZOD_WORDS);
     }
   });
 });
