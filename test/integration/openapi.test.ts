@@ -189,7 +189,7 @@ beforeAll(async () => {
   ids.deleted = await claim('openapi/deleted.txt');
   await store.complete(ids.deleted, 'm1', WORK, NOW);
   await store.tombstone(ids.deleted, source('openapi/deleted.txt'), '0B', NOW);
-  // 3.2 million Arabic letters and 800,000 spaces: 7.2 MB as UTF-8, more than one Lambda response carries.
+  // 2.8 million Arabic letters and 800,000 spaces: 6.4 MB of UTF-8, more than one Lambda response carries.
   ids.huge = await claim('openapi/huge.txt');
   await store.complete(ids.huge, 'm1', { ...WORK, text: 'خبر عاجل '.repeat(400_000) }, NOW);
 });
