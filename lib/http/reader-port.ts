@@ -21,7 +21,7 @@ export interface ListQuery {
   to?: string | null;
 }
 
-export type FacetKind = 'outlet' | 'entity' | 'topic';
+type FacetKind = 'outlet' | 'entity' | 'topic';
 
 export interface FacetQuery {
   kind: FacetKind;

@@ -7,19 +7,11 @@ import { type FilterKind, facetPartition, valuePartition } from './filter-keys.t
  * the value's `c#` index item. A counter is never incremented or decremented: it is *recounted*
  * (a consistent COUNT query over the value's index items) and written only if no other recount
  * took a ticket in between. Setting an absolute count is idempotent, so a retried or repeated
- * recount can never count a record twice, and whichever recount writes last began counting after
- * every index change that took a ticket before it — the counter ends exact.
+ * recount can never count a record twice. Every writer changes the index items first and takes
+ * its ticket after; the holder of the newest ticket therefore counts every change whose ticket
+ * came before, and its write is the one that succeeds — the counter ends exact. A writer that
+ * crashes between its change and its recount leaves `ixp` on its record, and the repair recounts.
  */
-
-/** Recounts racing on one popular value give up after this many tickets (the caller keeps its repair flag). */
-const MAX_TICKETS = 6;
-
-export class RecountContendedError extends Error {
-  constructor(kind: FilterKind, value: string) {
-    super(`The ${kind} facet counter for "${value}" kept changing while being recounted`);
-    this.name = 'RecountContendedError';
-  }
-}
 
 async function countItems(table: TableDeps, pk: string): Promise<number> {
   let n = 0;
@@ -41,7 +33,11 @@ async function countItems(table: TableDeps, pk: string): Promise<number> {
   return n;
 }
 
-/** Brings the counter of `value` in line with its index items; `name` updates its display spelling. */
+/**
+ * Brings the counter of `value` in line with its index items; `name` updates its display spelling.
+ * Called after this writer changed the value's items. When the final write finds a newer ticket,
+ * the recount that took it began after this writer's change and counts it: nothing to retry.
+ */
 export async function recount(
   table: TableDeps,
   kind: FilterKind,
@@ -49,36 +45,32 @@ export async function recount(
   name?: string,
 ): Promise<void> {
   const Key = { pk: facetPartition(kind), sk: value };
-  for (let round = 0; round < MAX_TICKETS; round++) {
-    const ticket = await table.client.send(
+  const ticket = await table.client.send(
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key,
+      UpdateExpression: 'ADD seq :one',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  const seq = Number(ticket.Attributes?.seq);
+  const n = await countItems(table, valuePartition(kind, value));
+  try {
+    await table.client.send(
       new UpdateCommand({
         TableName: table.tableName,
         Key,
-        UpdateExpression: 'ADD seq :one',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
+        UpdateExpression: `SET n = :n, nm = ${name ? ':name' : 'if_not_exists(nm, :value)'}`,
+        ConditionExpression: 'seq = :seq',
+        ExpressionAttributeValues: {
+          ':n': n,
+          ':seq': seq,
+          ...(name ? { ':name': name } : { ':value': value }),
+        },
       }),
     );
-    const seq = Number(ticket.Attributes?.seq);
-    const n = await countItems(table, valuePartition(kind, value));
-    try {
-      await table.client.send(
-        new UpdateCommand({
-          TableName: table.tableName,
-          Key,
-          UpdateExpression: `SET n = :n, nm = ${name ? ':name' : 'if_not_exists(nm, :value)'}`,
-          ConditionExpression: 'seq = :seq',
-          ExpressionAttributeValues: {
-            ':n': n,
-            ':seq': seq,
-            ...(name ? { ':name': name } : { ':value': value }),
-          },
-        }),
-      );
-      return;
-    } catch (e: unknown) {
-      if (!isConditionFailure(e)) throw e;
-    }
+  } catch (e: unknown) {
+    if (!isConditionFailure(e)) throw e;
   }
-  throw new RecountContendedError(kind, value);
 }

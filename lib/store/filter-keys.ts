@@ -54,8 +54,8 @@ export const valuePartition = (kind: FilterKind, folded: string): string => `ix#
 export const datePartition = (year: string): string => `ix#d#${year}`;
 export const YEARS_KEY = { pk: 'ix#d', sk: 'years' } as const;
 export const facetPartition = (kind: FilterKind): string => `fc#${KIND_CODE[kind]}`;
-export const createdSortKey = (createdAt: string, id: string): string => `c#${createdAt}#${id}`;
-export const publishedSortKey = (publishedAt: string, createdAt: string, id: string): string =>
+const createdSortKey = (createdAt: string, id: string): string => `c#${createdAt}#${id}`;
+const publishedSortKey = (publishedAt: string, createdAt: string, id: string): string =>
   `p#${publishedAt}#${createdAt}#${id}`;
 
 /** Identity of an index item inside the record's `ixk` set (folded values never hold a newline). */

@@ -1,4 +1,3 @@
-import { compileErrors, validate } from '@readme/openapi-parser';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
@@ -189,7 +188,7 @@ beforeAll(async () => {
   ids.deleted = await claim('openapi/deleted.txt');
   await store.complete(ids.deleted, 'm1', WORK, NOW);
   await store.tombstone(ids.deleted, source('openapi/deleted.txt'), '0B', NOW);
-  // 3.2 million Arabic letters and 800,000 spaces: 7.2 MB as UTF-8, more than one Lambda response carries.
+  // 2.8 million Arabic letters and 800,000 spaces: 6.4 MB of UTF-8, more than one Lambda response carries.
   ids.huge = await claim('openapi/huge.txt');
   await store.complete(ids.huge, 'm1', { ...WORK, text: 'خبر عاجل '.repeat(400_000) }, NOW);
 });
@@ -368,16 +367,6 @@ describe('GET /openapi.json', () => {
     expect(check(schemaFor('/summaries', 400, 'application/problem+json'), problem, doc)).toEqual([]);
     const config: unknown = JSON.parse((await call(api, 'GET', '/app-config.json')).body);
     expect(check(schemaFor('/app-config.json', 200), config, doc)).toEqual([]);
-  });
-
-  it('passes an independent OpenAPI 3.1 parser and validator, in every auth mode', async () => {
-    for (const authMode of ['none', 'jwt', 'iam'] as const) {
-      const res = await call(createApiHandler({ store, authMode }), 'GET', '/openapi.json');
-
-      const result = await validate(JSON.parse(res.body));
-
-      expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
-    }
   });
 
   it('has a record schema strict enough to reject a record that breaks the contract', async () => {
