@@ -19,7 +19,15 @@ interface GlobalOptions {
 type Command =
   | { name: 'help' }
   | { name: 'version' }
-  | { name: 'upload'; paths: string[]; prefix: string; wait: boolean; timeoutSeconds: number }
+  | {
+      name: 'upload';
+      paths: string[];
+      /** The folder relative paths are read from: where the user typed the command. */
+      from: string;
+      prefix: string;
+      wait: boolean;
+      timeoutSeconds: number;
+    }
   | { name: 'list'; status: Status | null; limit: number }
   | { name: 'show'; ref: string; bidiIsolate: boolean }
   | { name: 'text'; ref: string }
@@ -107,6 +115,16 @@ function strict(args: string[], options: Options) {
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Parses argv (without `node` and the script), e.g. `['show', 'incoming/a.txt', '--stack', 'x']`. */
+/**
+ * Where the user typed the command. `npm run khulasa -- upload ./x` runs the CLI from the package
+ * root, not from there; npm says where it was started in `INIT_CWD`. Only trusted when npm itself
+ * ran this CLI as a script (`INIT_CWD` is inherited by everything under any npm script).
+ */
+function invocationDir(env: NodeJS.ProcessEnv): string {
+  const byNpm = env.INIT_CWD && env.npm_lifecycle_script?.includes('cli/khulasa.ts');
+  return byNpm && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): Invocation {
   // First pass with every option known, to find the command wherever the global options sit.
   const all: Options = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMAND_OPTIONS));
@@ -150,6 +168,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         command: {
           name,
           paths: args,
+          from: invocationDir(env),
           // A prefix is a "folder": `--prefix news` means `news/…`, as users expect.
           prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`,
           wait: values.wait !== false,

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { CliError } from './errors.ts';
 
 /** A local file and the key it gets. */
@@ -48,13 +48,19 @@ async function walk(dir: string): Promise<string[]> {
 
 /**
  * Files to upload: a file becomes `<prefix><name>`, a folder's files `<prefix><path inside the folder>`
- * (as `aws s3 cp --recursive` does). A key given twice is uploaded once.
+ * (as `aws s3 cp --recursive` does). A key given twice is uploaded once. Relative paths are read from
+ * `from`, the folder the command was typed in.
  */
-export async function collectUploads(paths: string[], prefix: string): Promise<UploadItem[]> {
+export async function collectUploads(
+  paths: string[],
+  prefix: string,
+  from: string = process.cwd(),
+): Promise<UploadItem[]> {
   const items = new Map<string, UploadItem>();
-  for (const path of paths) {
+  for (const given of paths) {
+    const path = resolve(from, given);
     const info = await stat(path).catch(() => null);
-    if (!info) throw new CliError(`no such file or folder: ${path}`);
+    if (!info) throw new CliError(`no such file or folder: ${given === path ? path : `${given} (${path})`}`);
     const files = info.isDirectory()
       ? (await walk(path)).map((file) => ({ file, key: toKey(prefix, relative(path, file)) }))
       : [{ file: path, key: toKey(prefix, basename(path)) }];

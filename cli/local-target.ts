@@ -5,6 +5,7 @@ import type { SQSMessageAttributes } from 'aws-lambda';
 import { z } from 'zod';
 import { dropIntoInbox } from '../infra/local/inbox.ts';
 import { LocalEnv as StartEnv } from '../infra/local/local-config.ts';
+import { issueInWords } from '../lib/config/issue-words.ts';
 import { ApiClient } from './api-client.ts';
 import { CliError } from './errors.ts';
 import { withForce } from './notification.ts';
@@ -42,7 +43,9 @@ export function localTarget(env: NodeJS.ProcessEnv): Target {
   const parsed = LocalEnv.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CliError(`invalid ${issue?.path.join('.')}: ${issue?.message}`, 2);
+    const name = String(issue?.path[0] ?? 'environment');
+    const problem = issue ? issueInWords(issue) : 'is invalid';
+    throw new CliError(`${name} ${problem} (got ${JSON.stringify(env[name] ?? '')})`, 2);
   }
   const { S3_PORT, DYNAMODB_PORT, PORT, KHULASA_DATA_DIR } = parsed.data;
   const dataDir = resolve(KHULASA_DATA_DIR);

@@ -44,22 +44,28 @@ export class TooLongError extends ArticleError {
 }
 
 export class UnsupportedTypeError extends ArticleError {
-  constructor(message: string) {
-    super('unsupported_type', message);
+  constructor(message: string, options?: Pick<ErrorOptions, 'cause'>) {
+    super('unsupported_type', message, options);
     this.name = 'UnsupportedTypeError';
   }
 }
 
 export class UndecodableError extends ArticleError {
-  constructor(message = 'The file is not valid text in UTF-8, UTF-16 or a known Arabic encoding.') {
-    super('undecodable', message);
+  constructor(
+    message = 'The file is not valid text in UTF-8, UTF-16 or a known Arabic encoding.',
+    options?: Pick<ErrorOptions, 'cause'>,
+  ) {
+    super('undecodable', message, options);
     this.name = 'UndecodableError';
   }
 }
 
 export class NoTextError extends ArticleError {
-  constructor(message = 'No article text could be found in the file.') {
-    super('no_text', message);
+  constructor(
+    message = 'No article text could be found in the file.',
+    options?: Pick<ErrorOptions, 'cause'>,
+  ) {
+    super('no_text', message, options);
     this.name = 'NoTextError';
   }
 }

@@ -26,10 +26,10 @@ export function inHand<T extends { key: string; stage: Stage }>(files: T[]): T |
 
 export async function upload(
   target: Target,
-  command: { paths: string[]; prefix: string; wait: boolean; timeoutSeconds: number },
+  command: { paths: string[]; from: string; prefix: string; wait: boolean; timeoutSeconds: number },
   out: Output,
 ): Promise<number> {
-  const items = await collectUploads(command.paths, command.prefix);
+  const items = await collectUploads(command.paths, command.prefix, command.from);
   const totalBytes = items.reduce((n, i) => n + i.size, 0);
   const progress = createProgress(out.err, { items: items.length, bytes: totalBytes, label: 'upload' });
   const uploaded: Uploaded[] = [];

@@ -8,6 +8,7 @@ import type { SummaryReader } from '../../lib/http/reader-port.ts';
 import type { HttpResponse } from '../../lib/http/response.ts';
 import type { AuthMode } from '../../lib/http/schemas.ts';
 import { cors } from './middleware/cors.ts';
+import { headAsGet } from './middleware/head.ts';
 import { problemErrors } from './middleware/problem-errors.ts';
 import { type OperationId, pathPattern, ROUTES } from './registry.ts';
 import { routes } from './routes.ts';
@@ -41,13 +42,15 @@ function routeTable(handlers: Readonly<Record<OperationId, Handler>>): Route<Eve
  */
 export function createApiHandler(deps: ApiDeps) {
   const logger = deps.logger ?? new Logger({ serviceName: 'khulasa-api' });
-  const data = routes(deps.store, logger);
+  const authMode = deps.authMode ?? 'none';
+  const data = routes(deps.store, logger, authMode);
   const table = routeTable({
     listSummaries: data.list,
     getSummary: data.getOne,
     getSummaryText: data.text,
+    listFacets: data.facets,
     health: data.health,
-    ...staticRoutes({ authMode: deps.authMode ?? 'none' }),
+    ...staticRoutes({ authMode }),
   });
 
   const router = httpRouterHandler<Event, Result>({
@@ -56,12 +59,14 @@ export function createApiHandler(deps: ApiDeps) {
       if (!KNOWN_PATHS.some((p) => p.test(path))) return problem(404, 'No such resource.');
       // Preflight for a known path: CORS headers are added by the middleware when allowed.
       if (method === 'OPTIONS') return { statusCode: 204, headers: { ...SECURITY_HEADERS }, body: '' };
-      return problem(405, `${method} is not allowed here.`, { headers: { allow: 'GET' } });
+      return problem(405, `${method} is not allowed here.`, { headers: { allow: 'GET, HEAD' } });
     },
   });
 
-  // onError runs in reverse order: the problem answer first, then its CORS headers.
+  // onError runs in reverse order: the problem answer first, then its CORS headers, then HEAD
+  // drops the body.
   return middy<Event, Result>()
+    .use(headAsGet())
     .use(cors(deps.corsAllowedOrigins ?? []))
     .use(problemErrors(logger))
     .handler(router);

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import {
   type AuthMode,
   appConfigSchema,
+  facetPageSchema,
   healthSchema,
   listPageSchema,
   problemSchema,
@@ -27,6 +28,7 @@ type Json = Record<string, unknown>;
 const COMPONENTS: ReadonlyArray<readonly [string, z.ZodMiniType]> = [
   ['Record', recordSchema],
   ['ListPage', listPageSchema],
+  ['FacetPage', facetPageSchema],
   ['Problem', problemSchema],
   ['Health', healthSchema],
   ['AppConfig', appConfigSchema],
@@ -88,11 +90,16 @@ export function buildOpenApiDocument(options: { authMode: AuthMode; version?: st
 
   const needsToken = (route: RouteSpec) => options.authMode === 'jwt' && !route.public;
 
+  const pathParameters = (route: RouteSpec): Json[] =>
+    Object.entries(route.pathParams ?? {}).map(([name, schema]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: inputSchema(schema),
+    }));
+
   const operation = (route: RouteSpec): Json => {
-    const parameters: Json[] = [];
-    for (const [name, schema] of Object.entries(route.pathParams ?? {})) {
-      parameters.push({ name, in: 'path', required: true, schema: inputSchema(schema) });
-    }
+    const parameters: Json[] = pathParameters(route);
     if (route.query) {
       const query = inputSchema(route.query) as { properties?: Record<string, Json>; required?: string[] };
       for (const [name, schema] of Object.entries(query.properties ?? {})) {
@@ -129,13 +136,28 @@ export function buildOpenApiDocument(options: { authMode: AuthMode; version?: st
 
   const paths: Record<string, Json> = {};
   for (const route of ROUTES) {
+    const get = operation(route);
+    const params = pathParameters(route);
     paths[route.path] = {
       ...paths[route.path],
-      [route.method.toLowerCase()]: operation(route),
+      [route.method.toLowerCase()]: get,
+      // HEAD answers exactly like GET, without the body.
+      head: {
+        ...get,
+        responses: Object.fromEntries(
+          Object.entries(get.responses as Record<string, Json>).map(([status, { content: _c, ...rest }]) => [
+            status,
+            rest,
+          ]),
+        ),
+        operationId: `${route.operationId}Head`,
+        summary: `${route.summary} Headers only (HEAD).`,
+      },
       options: {
         operationId: `${route.operationId}Preflight`,
         summary: 'CORS preflight (headers only for configured origins).',
         tags: ['cors'],
+        ...(params.length > 0 ? { parameters: params } : {}),
         responses: { 204: { description: 'No Content.' } },
       },
     };

@@ -1,12 +1,18 @@
 import type * as z from 'zod/mini';
 import {
   appConfigSchema,
+  facetPageSchema,
   healthSchema,
   listPageSchema,
   problemSchema,
   recordSchema,
 } from '../../lib/http/schemas.ts';
-import { idSchema, listQuerySchema, recordQuerySchema } from '../../lib/http/validation.ts';
+import {
+  facetsQuerySchema,
+  idSchema,
+  listQuerySchema,
+  recordQuerySchema,
+} from '../../lib/http/validation.ts';
 
 /**
  * The one route table: the router (app.ts) is built from it, the OpenAPI document (openapi.ts)
@@ -49,6 +55,7 @@ const OPERATION_IDS = [
   'listSummaries',
   'getSummary',
   'getSummaryText',
+  'listFacets',
   'health',
   'openapi',
   'readerPage',
@@ -86,13 +93,18 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'listSummaries',
     method: 'GET',
     path: '/summaries',
-    summary: 'Records, newest first, one page at a time (follow `nextCursor`).',
+    summary:
+      'Records, newest first, one page at a time (follow `nextCursor`). `outlet`, `entity` and `topic` match ' +
+      'after Arabic and case folding; with `from` or `to` the order is newest `publishedAt` first.',
     tags: ['summaries'],
     query: listQuerySchema,
     responses: {
       200: ok('A page of records.', 'application/json', listPageSchema),
       304: notModified,
-      400: problem('A parameter is invalid, or the cursor is forged, truncated or foreign.'),
+      400: problem(
+        'A parameter is invalid (a filter value that cannot match, a bad date, `from` after `to`), or the ' +
+          'cursor is forged, truncated or foreign.',
+      ),
     },
   },
   {
@@ -124,6 +136,20 @@ export const ROUTES: readonly RouteSpec[] = [
       400: problem('The id is invalid.'),
       404: problem('No record has this id, or no text is stored for it yet.'),
       410: problem('The article was deleted (the record is a tombstone).'),
+      413: problem("The text is larger than one answer can carry (Lambda's 6 MB response limit)."),
+    },
+  },
+  {
+    operationId: 'listFacets',
+    method: 'GET',
+    path: '/facets',
+    summary: 'The most frequent outlets, entities or topics with their record counts, for a filter UI.',
+    tags: ['summaries'],
+    query: facetsQuerySchema,
+    responses: {
+      200: ok('Values, most frequent first.', 'application/json', facetPageSchema),
+      304: notModified,
+      400: problem('`kind` is missing or unknown, or `prefix` or `limit` is invalid.'),
     },
   },
   {
@@ -164,7 +190,10 @@ export const ROUTES: readonly RouteSpec[] = [
 
 /** Answered by the router or the error middleware for every route, not by a route's handler. */
 export const ROUTER_RESPONSES: Readonly<Record<number, ResponseSpec>> = {
-  405: { ...problem('Only GET (and CORS preflight OPTIONS) is served on this path.'), headers: ['allow'] },
+  405: {
+    ...problem('Only GET, HEAD (and CORS preflight OPTIONS) are served on this path.'),
+    headers: ['allow'],
+  },
   500: problem('An unexpected failure; the body never carries internals.'),
 };
 /** The router's answer for a path no route has. */

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { InvalidNotificationError, parseS3NotificationBody } from '../../lib/events/s3-notification.ts';
-import { RetryLaterError } from '../../lib/pipeline/outcome.ts';
+import { describeCause, RetryLaterError } from '../../lib/pipeline/outcome.ts';
 import type { IngestHandlerDeps } from './deps.ts';
 import { recordOutcome, recordRetry, withStageTimings } from './telemetry.ts';
 
@@ -62,6 +62,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
         recordRetry(metrics, e instanceof RetryLaterError ? e.code : 'internal');
         logger.warn('Article will be retried', {
           error: e instanceof Error ? e.message : String(e),
+          cause: describeCause(e),
           retryAfter,
         });
         await retries.backoff(record, receiveCount, e, retryAfter);

@@ -1,5 +1,7 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { issueInWords } from '../../lib/config/issue-words.ts';
+import { knownLanguage } from '../../lib/domain/languages.ts';
 import { MAX_LLM_CONCURRENCY, MIN_LLM_CONCURRENCY } from './llm-concurrency.ts';
 import { DEFAULT_MAX_RECEIVE_COUNT, MAX_RECEIVE_COUNT, MIN_RECEIVE_COUNT } from './retry-policy.ts';
 
@@ -106,6 +108,10 @@ const languageList = z
   .string()
   .trim()
   .regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'must be comma-separated ISO 639 codes such as "ar,en"')
+  .refine(
+    (v) => v.split(',').every((code) => knownLanguage(code) !== null),
+    'must name known ISO 639 languages, such as "ar,en"',
+  )
   .default(DEFAULT_SUMMARY_LANGUAGES);
 
 const schema = z
@@ -183,7 +189,7 @@ export function parseContext(raw: Readonly<Record<string, unknown>>): KhulasaCon
       ...retired.map((key) => `-c ${key}: ${RETIRED_KEYS[key]}`),
       ...(result.error?.issues ?? []).map((issue) => {
         const key = issue.path.join('.') || '(context)';
-        return `-c ${key}: ${issue.message}`;
+        return `-c ${key}: ${issueInWords(issue)}`;
       }),
     ];
     throw new ContextError(`Invalid CDK context:\n  ${problems.join('\n  ')}`);

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SQSEvent } from 'aws-lambda';
+import { describeForPeople } from './guidance.ts';
 import type { PoolRequest, WorkerMessage, WorkerSettings } from './ingest-pool.ts';
 import { lambdaContext } from './lambda-shapes.ts';
 
@@ -13,7 +14,8 @@ const port = parentPort;
 if (!port) throw new Error('ingest-worker.ts runs only as a worker thread');
 const settings = workerData as WorkerSettings;
 const post = (message: WorkerMessage) => port.postMessage(message);
-const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+// Shown to the person running the stack (retry lines, the gave-up line): words, not class names.
+const describe = describeForPeople;
 
 type Handler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueInWords } from '../../lib/config/issue-words.ts';
 
 /**
  * `npm start`'s own variables. An exported-but-empty variable means "not set" (its default), and
@@ -10,7 +11,11 @@ const withDefault = <T extends z.ZodType>(schema: T, fallback: z.output<T>) =>
 
 const port = (fallback: number) =>
   withDefault(
-    z.coerce.number({ error: 'must be a port number' }).int('must be a whole port number').min(0).max(65_535),
+    z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole port number')
+      .min(0, 'must be a port number from 0 to 65535')
+      .max(65_535, 'must be a port number from 0 to 65535'),
     fallback,
   );
 const bounded = (fallback: number, min: number, max: number) =>
@@ -69,11 +74,7 @@ export function parseLocalConfig(env: NodeJS.ProcessEnv): LocalConfig {
   }
   const issue = parsed.error.issues[0];
   const name = String(issue?.path[0] ?? 'environment');
-  const message = (issue?.message ?? 'is invalid').replace(/^Invalid input: /, '');
-  const readable =
-    issue?.code === 'too_small' || issue?.code === 'too_big' || message.startsWith('expected')
-      ? `is out of range (${message})`
-      : message;
+  const readable = issue ? issueInWords(issue) : 'is invalid';
   throw new LocalConfigError(`${name} ${readable} (got ${JSON.stringify(env[name] ?? '')})`);
 }
 

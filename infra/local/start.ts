@@ -10,6 +10,7 @@ import { loadEventsConfig } from '../../lib/config/events.ts';
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { recordId } from '../../lib/store/id.ts';
 import type { SummaryRecord } from '../../lib/store/record.ts';
+import { gaveUpLine } from './guidance.ts';
 import { type LocalConfig, parseLocalConfig } from './local-config.ts';
 import { type LocalStack, startLocalStack } from './stack.ts';
 import { explainStartFailure } from './startup-errors.ts';
@@ -134,8 +135,7 @@ async function main(): Promise<void> {
     onProcessed: (items) => {
       for (const item of items) void printRecord(item.bucket, item.key).catch(() => undefined);
     },
-    onDeadLetter: (m) =>
-      console.log(`✗ gave up on message ${m.messageId} after ${m.receiveCount} tries: ${m.lastError ?? ''}`),
+    onDeadLetter: (m) => console.log(gaveUpLine(m)),
   });
   apiUrl = stack.apiUrl;
 

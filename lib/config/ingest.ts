@@ -1,9 +1,10 @@
 import * as z from 'zod/mini';
+import { EXAMPLE_LANGUAGES, knownLanguage } from '../domain/languages.ts';
+import { issueInWords } from './issue-words.ts';
 
 // zod/mini, not classic zod: classic zod is ~500 KB of every ingest cold start.
 
-// Messages as classic zod words them.
-const integer = z.refine<number>((v) => Number.isInteger(v), 'Invalid input: expected int, received number');
+const integer = z.refine<number>((v) => Number.isInteger(v), 'must be a whole number');
 type NumberCheck = z.core.CheckFn<number> | z.core.$ZodCheck<number>;
 /** A whole number from an environment string, `fallback` when unset. */
 const intVar = (fallback: number | undefined, ...checks: NumberCheck[]) => {
@@ -29,8 +30,17 @@ const languageList = z.pipe(
     ]),
   ),
   z
-    .array(z.string().check(z.regex(/^[a-z]{2,3}$/, 'language codes are ISO 639-1/3, e.g. ar,en')))
-    .check(z.minLength(1)),
+    .array(
+      z
+        .string()
+        .check(
+          z.refine(
+            (code: string) => knownLanguage(code) !== null,
+            `must be ISO 639 language codes separated by commas, such as ${EXAMPLE_LANGUAGES.join(',')}`,
+          ),
+        ),
+    )
+    .check(z.minLength(1, 'must list at least one language, e.g. ar,en')),
 );
 
 /** The ingest function's environment (the LLM and the limits). */
@@ -135,14 +145,15 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
   } as const;
 }
 
-const SECRET_NAMES = /KEY|SECRET|TOKEN/;
+const SECRET_NAMES = /(^|_)(KEY|SECRET|TOKEN)(_|$)/;
 
 /** One issue as `NAME what is wrong (got "value")`, never echoing a secret's value. */
 function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
   const name = String(issue.path[0] ?? 'environment');
   const value = env[name];
-  const message = issue.message.replace(/^Invalid input: /, '');
-  if (value === undefined) return `${name} is required (${message})`;
+  const message = issueInWords(issue);
+  if (value === undefined)
+    return `${name} is required (it ${message.replace(/^is required$/, 'has no default')})`;
   const got = SECRET_NAMES.test(name) ? '' : ` (got ${JSON.stringify(value)})`;
   return `${name} ${message}${got}`;
 }

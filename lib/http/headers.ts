@@ -16,8 +16,10 @@ export const CACHE = {
   none: 'no-store',
   /** Still changing (processing, lists): cache but always revalidate with the ETag. */
   revalidate: 'private, no-cache',
-  /** Settled records change only on re-upload or delete. */
+  /** Settled records change only on re-upload or delete (and no credentials guard them). */
   settled: 'public, max-age=60',
+  /** The same behind credentials: never in a shared cache, which could hand it to someone else. */
+  settledPrivate: 'private, max-age=60',
   /** The reader page's files and the OpenAPI document: change only on deploy, so a short max-age. */
   static: 'public, max-age=300',
 } as const;

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { ERROR_CODES } from '../domain/error-codes.ts';
 import type { SummaryRecord } from '../domain/record.ts';
 import type { Problem } from './problem.ts';
+import type { FacetPage } from './reader-port.ts';
 import { STATUSES } from './validation.ts';
 
 /**
@@ -71,6 +72,23 @@ export const listPageSchema = z.object({
   nextCursor: nullableString(),
 });
 
+/** `GET /facets`: the most frequent values of one kind, for a filter UI. */
+export const facetPageSchema = z.object({
+  kind: z.enum(['outlet', 'entity', 'topic']),
+  prefix: nullableString(),
+  values: z.array(
+    z.object({
+      /** A spelling the records use; pass it back as the filter of the same name. */
+      value: z.string(),
+      /** The folded form the filter matches on. */
+      key: z.string(),
+      count: z.number(),
+    }),
+  ),
+  /** False when the kind has more distinct values than one request reads: narrow with `prefix`. */
+  complete: z.boolean(),
+});
+
 /** RFC 9457 problem details. */
 export const problemSchema = z.object({
   type: z.string(),
@@ -93,3 +111,4 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const assertSame = <T extends true>(): T | undefined => undefined;
 assertSame<Same<z.output<typeof recordSchema>, SummaryRecord>>();
 assertSame<Same<z.output<typeof problemSchema>, Problem>>();
+assertSame<Same<z.output<typeof facetPageSchema>, FacetPage>>();

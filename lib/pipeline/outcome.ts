@@ -14,7 +14,7 @@ export type IngestOutcome =
       outputTokens: number;
       flags: string[];
     }
-  | { status: 'failed'; id: string; code: ErrorCode }
+  | { status: 'failed'; id: string; code: ErrorCode; cause?: string }
   | { status: 'deleted'; id: string }
   | { status: 'skipped'; id: string; reason: string };
 
@@ -32,6 +32,20 @@ export class RetryLaterError extends Error {
     this.retryAfterSeconds = options?.retryAfterSeconds;
     this.code = options?.code ?? null;
   }
+}
+
+/**
+ * The causes behind an error, for the log only: a parser's or SDK's own words never go into a
+ * record (its message is khulasa's), but whoever reads the log needs them.
+ */
+export function describeCause(e: unknown): string | undefined {
+  const parts: string[] = [];
+  let cause = e instanceof Error ? e.cause : undefined;
+  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    parts.push(cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return parts.length > 0 ? parts.join(' ← ') : undefined;
 }
 
 /** A done outcome; tokens count only when this attempt itself made the LLM calls. */
@@ -83,7 +97,8 @@ async function settleOwned(records: RecordWriter, s: Settling, e: unknown): Prom
   if (isArticleError(e)) {
     const error = { code: e.code, message: e.message, transient: false };
     await records.fail(s.id, s.owner, error, { article: s.article, usage: e.usage }, s.now);
-    return { status: 'failed', id: s.id, code: e.code };
+    const cause = describeCause(e);
+    return { status: 'failed', id: s.id, code: e.code, ...(cause ? { cause } : {}) };
   }
   const transient: TransientError = isTransientError(e)
     ? e

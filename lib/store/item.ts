@@ -53,6 +53,12 @@ export interface RecordItem {
   /** Optimistic-concurrency counter: every claim write is conditional on it. */
   rev?: number;
 
+  // Internal: the filter index (filter-sync.ts).
+  /** Keys of the filter index items this record may own ("pk\nsk"). */
+  ixk?: Set<string>;
+  /** The index has not been brought in line with the record since its last write. */
+  ixp?: boolean;
+
   // Internal: the compressed normalised text (see text-codec.ts).
   text?: Uint8Array;
   textChunks?: number;

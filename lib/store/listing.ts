@@ -3,6 +3,8 @@ import type { SummaryRecord } from '../domain/record.ts';
 import type { ListPage, ListQuery } from '../http/reader-port.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { TableDeps } from './dynamo.ts';
+import { filterSpecOf, hasFilters, matchesQuery } from './filter-match.ts';
+import { listFiltered } from './filtered-listing.ts';
 import { type RecordItem, toRecord } from './item.ts';
 import { PUBLIC_PROJECTION } from './projection.ts';
 import { INDEXES } from './table-schema.ts';
@@ -38,8 +40,8 @@ async function queryPage(table: TableDeps, input: Omit<QueryCommandInput, 'Table
 }
 
 /**
- * One page of records, newest first (or of one S3 key), behind an HMAC-signed cursor bound to the
- * filters. Each request spends a bounded number of queries and may return a short page.
+ * One page of records, newest first (or of one S3 key, or matching the filters), behind an
+ * encrypted cursor bound to the filters. Each request spends a bounded number of queries and may return a short page.
  */
 export async function listRecords(
   table: TableDeps,
@@ -47,8 +49,18 @@ export async function listRecords(
   today: Date,
   query: ListQuery,
 ): Promise<ListPage> {
-  const fingerprint = JSON.stringify([query.key ?? null, query.status ?? null, query.language ?? null]);
+  const spec = filterSpecOf(query);
+  const fingerprint = JSON.stringify([
+    query.key ?? null,
+    query.status ?? null,
+    query.language ?? null,
+    ...(hasFilters(spec) ? [spec.values, spec.from, spec.to] : []),
+  ]);
   const start = query.cursor ? decodeCursor(secret, fingerprint, query.cursor) : null;
+  // An exact key is the most selective lookup there is; otherwise the filter index drives.
+  if (!query.key && hasFilters(spec)) return listFiltered(table, secret, fingerprint, query, spec, start);
+  const keep = (records: SummaryRecord[]) =>
+    hasFilters(spec) ? records.filter((r) => matchesQuery(r, query, spec)) : records;
   const filter = filterFor(query);
   const items: SummaryRecord[] = [];
   const request = (index: string, partitionAttribute: string, partition: string, lastKey: unknown) => ({
@@ -67,7 +79,7 @@ export async function listRecords(
     let lastKey = start?.lastKey ?? undefined;
     for (let q = 0; q < MAX_QUERIES_PER_LIST && items.length < query.limit; q++) {
       const out = await queryPage(table, request(INDEXES.byKey.name, 'sourceKey', query.key, lastKey));
-      items.push(...out.items);
+      items.push(...keep(out.items));
       lastKey = out.lastKey;
       if (!lastKey) return { items, nextCursor: null };
     }

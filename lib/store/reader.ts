@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { SummaryRecord } from '../domain/record.ts';
-import type { ListPage, ListQuery, SummaryReader } from '../http/reader-port.ts';
+import type { FacetPage, FacetQuery, ListPage, ListQuery, SummaryReader } from '../http/reader-port.ts';
 import type { TableDeps } from './dynamo.ts';
+import { readFacets } from './facets.ts';
 import { type RecordItem, toRecord } from './item.ts';
 import { listRecords } from './listing.ts';
 import { PUBLIC_PROJECTION } from './projection.ts';
@@ -48,6 +49,10 @@ export class DynamoSummaryReader implements SummaryReader {
   async list(query: ListQuery): Promise<ListPage> {
     const secret = typeof this.#cursorSecret === 'function' ? await this.#cursorSecret() : this.#cursorSecret;
     return listRecords(this.#table, secret, this.#clock(), query);
+  }
+
+  facets(query: FacetQuery): Promise<FacetPage> {
+    return readFacets(this.#table, query);
   }
 
   async ping(): Promise<void> {

@@ -11,6 +11,7 @@ import {
 } from '../pipeline/ports.ts';
 import { claimState, decideClaim } from './claim-rules.ts';
 import { isConditionFailure, type TableDeps } from './dynamo.ts';
+import { carriedIndexState, needsSync, syncFilterIndex } from './filter-sync.ts';
 import { keyAttributes, type RecordItem, toRecord } from './item.ts';
 import { normaliseSequencer, versionIdentity } from './sequencer.ts';
 import { RECORD_SK } from './table-schema.ts';
@@ -49,6 +50,8 @@ export class DynamoRecordWriter implements RecordWriter {
       const current = await this.#getItem(request.id);
       const decision = decideClaim(current ? claimState(current) : null, attempt);
       if (decision !== 'claim') {
+        // A redelivery after a crash: finish the index work the crashed write left pending.
+        if (current?.ixp) await this.#syncIndex(current, 'repair');
         return { claimed: false, reason: decision, record: current ? toRecord(current) : null };
       }
       const nowIso = request.now.toISOString();
@@ -79,8 +82,10 @@ export class DynamoRecordWriter implements RecordWriter {
         attempt: sameVersion ? (current?.attempt ?? 0) + 1 : 1,
         transient: false,
         rev: (current?.rev ?? 0) + 1,
+        ...carriedIndexState(current),
       };
       if (!(await this.#putIfUnchanged(item, current))) continue;
+      if (needsSync(item)) await this.#syncIndex(item, current?.ixp ? 'repair' : 'changed');
       return { claimed: true, record: toRecord(item), previous: current ? toRecord(current) : null };
     }
     // Others keep writing this record: let the caller retry later rather than spin.
@@ -95,7 +100,7 @@ export class DynamoRecordWriter implements RecordWriter {
       expression:
         `SET #status = :done, ${work.source ? '#source = :source, ' : ''}` +
         'article = :article, summaries = :summaries, entities = :entities, topics = :topics, ' +
-        'quality = :quality, #model = :model, #usage = :usage, contentHash = :hash, #error = :null, ' +
+        'quality = :quality, #model = :model, #usage = :usage, contentHash = :hash, #error = :null, ixp = :true, ' +
         `textGen = :gen, textChunks = :chunks${text.inline ? ', #text = :text' : ''}`,
       names: { '#model': 'model', '#usage': 'usage', '#error': 'error', '#text': 'text' },
       values: {
@@ -109,6 +114,7 @@ export class DynamoRecordWriter implements RecordWriter {
         ':usage': { ...r.usage, reusedFrom: work.reusedFrom },
         ':hash': work.contentHash,
         ':null': null,
+        ':true': true,
         ':gen': text.gen,
         ':chunks': text.chunks,
         ...(text.inline ? { ':text': text.inline } : {}),
@@ -126,6 +132,7 @@ export class DynamoRecordWriter implements RecordWriter {
         await deleteTextChunks(this.#table, id, (g) => g !== text.gen).catch(() => undefined);
       throw e;
     }
+    await this.#syncIndex(saved, 'changed');
     // Chunks of earlier generations are garbage now; failing to delete them only wastes space.
     await deleteTextChunks(this.#table, id, (g) => g === text.gen).catch(() => undefined);
     return toRecord(saved);
@@ -139,9 +146,9 @@ export class DynamoRecordWriter implements RecordWriter {
     now: Date,
   ): Promise<void> {
     const update: Update = {
-      expression: 'SET #status = :failed, #error = :error',
+      expression: 'SET #status = :failed, #error = :error, ixp = :true',
       names: { '#error': 'error' },
-      values: { ':failed': 'failed', ':error': { code: error.code, message: error.message } },
+      values: { ':failed': 'failed', ':error': { code: error.code, message: error.message }, ':true': true },
     };
     if (extra.article) {
       update.expression += ', article = :article';
@@ -153,7 +160,8 @@ export class DynamoRecordWriter implements RecordWriter {
       update.names['#usage'] = 'usage';
       update.values[':usage'] = { ...extra.usage, reusedFrom: null };
     }
-    await this.#updateOwned(id, owner, update, now, [], error.transient);
+    const saved = await this.#updateOwned(id, owner, update, now, [], error.transient);
+    await this.#syncIndex(saved, 'changed');
   }
 
   async tombstone(id: string, source: SourceInfo, sequencer: string | null, now: Date): Promise<boolean> {
@@ -169,6 +177,7 @@ export class DynamoRecordWriter implements RecordWriter {
             updatedAt: nowIso,
             ...(seq ? { sequencer: seq } : {}),
             rev: (current.rev ?? 0) + 1,
+            ...carriedIndexState(current),
           }
         : {
             ...keyAttributes(id, nowIso, source.key),
@@ -182,6 +191,7 @@ export class DynamoRecordWriter implements RecordWriter {
             rev: 1,
           };
       if (!(await this.#putIfUnchanged(item, current))) continue;
+      if (needsSync(item)) await this.#syncIndex(item, current?.ixp ? 'repair' : 'changed');
       if (current?.textChunks) await deleteTextChunks(this.#table, id).catch(() => undefined);
       return true;
     }
@@ -253,6 +263,11 @@ export class DynamoRecordWriter implements RecordWriter {
       if (isConditionFailure(e)) return false;
       throw e;
     }
+  }
+
+  /** A failed index sync leaves `ixp` on the record for the next write or redelivery to repair. */
+  async #syncIndex(item: RecordItem, mode: 'changed' | 'repair'): Promise<void> {
+    await syncFilterIndex(this.#table, item, mode).catch(() => undefined);
   }
 
   async #getItem(id: string): Promise<RecordItem | null> {

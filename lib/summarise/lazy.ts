@@ -36,7 +36,10 @@ export class KeyResolvingSummariser implements Summariser {
       } catch (e: unknown) {
         throw new TransientError('llm_not_configured', 'The OpenAI API key could not be read.', { cause: e });
       }
-      if (!key) throw new LlmNotConfiguredError('The OpenAI API key secret is empty.');
+      if (!key)
+        throw new LlmNotConfiguredError(
+          "No OpenAI API key is set: neither OPENAI_API_KEY nor the stack's OpenAI secret holds one.",
+        );
       this.inner = await this.build(key);
     }
     return this.inner.summarise(request);

@@ -1,129 +1,37 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READER_CSP } from '../../functions/api/reader/assets.ts';
 import { recordId } from '../../lib/store/id.ts';
 import type { SummaryRecord } from '../../lib/store/record.ts';
+import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 import {
-  articleOf,
-  defaultSummary,
-  isNotesRequest,
-  type OpenAiTestServer,
-  startOpenAiTestServer,
-} from '../support/openai-server.ts';
+  ARTICLES,
+  BIDI_SHOWN,
+  BIDI_SUMMARY,
+  IMG_ATTACK,
+  llmBehaviour,
+  SCRIPT_TITLE,
+} from '../support/reader-articles.ts';
+import {
+  keepScreenshot,
+  launchReaderBrowser,
+  type ReaderBrowser,
+  SCREENSHOTS,
+} from '../support/reader-browser.ts';
 import { pollJson, type StackProcess, startStackProcess } from '../support/stack-process.ts';
-
-/** Debian's Chromium, installed by .ci/run; this test fails (never skips) without it. */
-const CHROMIUM = '/usr/bin/chromium';
-/** Screenshots are kept as artefacts of the run (test/artifacts/ is git-ignored). */
-const SCREENSHOTS = join(import.meta.dirname, '../artifacts/reader');
-const RLO = '\u202E';
-const PDF = '\u202C';
-const SCRIPT_TITLE = 'Council approves new night bus routes <script>alert(1)</script>';
-/** Would set a window flag if any summary text ever reached an HTML parser. */
-const IMG_ATTACK = '<img src="x" onerror="window.__khulasaPwned = 1">';
-
-const ARTICLES = {
-  ar: {
-    key: 'reader/وزارة الصحة.txt',
-    body: [
-      'وزارة الصحة تطلق حملة وطنية لتطعيم طلاب المدارس',
-      'القاهرة - 3 مارس 2025',
-      'أعلنت وزارة الصحة اليوم إطلاق حملة وطنية لتطعيم طلاب المدارس ضد الحصبة، تستمر ثلاثة أسابيع وتشمل جميع المحافظات.',
-      'وقال المتحدث باسم الوزارة إن الفرق الطبية ستزور المدارس وفق جدول معلن مسبقاً، وإن التطعيم مجاني لجميع الطلاب.',
-      'ودعت الوزارة أولياء الأمور إلى مراجعة سجلات التطعيم الخاصة بأبنائهم والتواصل مع المدارس عند الحاجة.',
-      'المصدر: وكالة الأنباء المحلية',
-    ].join('\n'),
-  },
-  en: {
-    key: 'reader/harbour-report.txt',
-    body: [
-      'Harbour authority opens a second container terminal',
-      'Port City, 4 March 2025',
-      'The harbour authority opened a second container terminal on Tuesday, doubling the port’s capacity for cargo ships.',
-      'Officials said the terminal would create hundreds of jobs and shorten waiting times for ships at anchor.',
-      'Shipping companies welcomed the move but asked for better road links to the new quay.',
-      'Source: Port City Herald',
-    ].join('\n'),
-  },
-  script: {
-    key: 'reader/night-buses.txt',
-    body: [
-      SCRIPT_TITLE,
-      'Riverside, 5 March 2025',
-      `Protesters had written ${IMG_ATTACK} on the consultation forms before the vote.`,
-      'The city council approved three new night bus routes on Wednesday after a year of public consultation.',
-      'The routes will link the hospital, the university and the central station until two in the morning.',
-      'Source: Riverside Daily',
-    ].join('\n'),
-  },
-  bidi: {
-    key: 'reader/lighthouse.txt',
-    body: [
-      'Harbour lighthouse gets a new lamp',
-      'Port City, 6 March 2025',
-      'Ships reach the harbour before the new lighthouse opens every night.',
-      'The lamp can be seen from the far side of the bay, the keeper said.',
-      'Source: Port City Herald',
-    ].join('\n'),
-  },
-  refused: {
-    key: 'reader/refused-report.txt',
-    body: [
-      'Report the model declines to summarise',
-      'Riverside, 7 March 2025',
-      'This report is written so that the test model refuses to summarise it.',
-      'The reader page must then say what happened and what to do about it.',
-      'Source: Riverside Daily',
-    ].join('\n'),
-  },
-} as const;
-
-/** The English summary the LLM gives the lighthouse article: an override wraps part of a sentence. */
-const BIDI_SUMMARY = `Ships reach the harbour ${RLO}before the new lighthouse opens${PDF} every night.`;
-const BIDI_SHOWN = 'Ships reach the harbour before the new lighthouse opens every night.';
-
-/** The test LLM: refuses the refused article, slips bidi controls into the lighthouse summary. */
-function llmBehaviour(request: Parameters<typeof articleOf>[0]) {
-  const article = articleOf(request);
-  if (article.includes('test model refuses'))
-    return { type: 'refusal' as const, refusal: 'I cannot help with that.' };
-  if (article.includes('lighthouse') && !isNotesRequest(request)) {
-    const answer = defaultSummary(request) as {
-      summaries: Record<string, { title: string; summary: string }>;
-    };
-    const en = answer.summaries.en;
-    if (en) {
-      en.title = `${RLO}Lighthouse${PDF} lamp`;
-      en.summary = BIDI_SUMMARY;
-    }
-    return { type: 'json' as const, content: answer };
-  }
-  return { type: 'summary' as const };
-}
 
 type PageWindow = { getComputedStyle(element: unknown): { direction: string; fontFamily: string } };
 
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 describe('reader page in Chromium against the local stack', () => {
   let dataDir: string;
-  let profileDir: string;
   let llm: OpenAiTestServer;
   let stack: StackProcess;
+  let browser: ReaderBrowser;
   let context: BrowserContext;
   const ids = {
     ar: recordId('articles', ARTICLES.ar.key),
@@ -134,13 +42,7 @@ describe('reader page in Chromium against the local stack', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (.ci/run does).`,
-      );
-    }
     dataDir = await mkdtemp(join(tmpdir(), 'khulasa-reader-'));
-    profileDir = await mkdtemp(join(tmpdir(), 'khulasa-chromium-'));
     // The OpenAI-compatible test server gives every record both languages, so both blocks show.
     llm = await startOpenAiTestServer({
       apiKey: 'sk-khulasa-reader',
@@ -174,40 +76,19 @@ describe('reader page in Chromium against the local stack', () => {
     }
     s3.destroy();
 
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: LAUNCH_ARGS,
-      viewport: { width: 1400, height: 1000 },
-      locale: 'en-GB',
-    });
+    browser = await launchReaderBrowser();
+    context = browser.context;
   }, 180_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await stack?.stop();
     await llm?.close();
-    for (const dir of [dataDir, profileDir]) if (dir) await rm(dir, { recursive: true, force: true });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   /** A page that records every request, dialog, script error and console error. */
-  async function openPage(path: string) {
-    const page = await context.newPage();
-    const requests: string[] = [];
-    const dialogs: string[] = [];
-    const problems: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    const response = await page.goto(`${stack.apiUrl}${path}`);
-    return { page, response, requests, dialogs, problems };
-  }
+  const openPage = (path: string) => browser.open(`${stack.apiUrl}${path}`);
 
   /** Runs in the page (tsconfig has no DOM types, hence the cast). */
   const computedStyle = (page: Page, selector: string) =>
@@ -223,10 +104,7 @@ describe('reader page in Chromium against the local stack', () => {
   };
 
   const screenshot = async (page: Page, name: string) => {
-    await mkdir(SCREENSHOTS, { recursive: true });
-    const path = join(SCREENSHOTS, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    expect(existsSync(path)).toBe(true);
+    expect(existsSync(await keepScreenshot(page, name))).toBe(true);
   };
 
   /**

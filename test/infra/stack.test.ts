@@ -317,17 +317,23 @@ describe('secrets', () => {
   });
 });
 
-const DATA_ROUTES = ['GET /health', 'GET /summaries', 'GET /summaries/{id}', 'GET /summaries/{id}/text'];
+const DATA_ROUTES = [
+  'GET /health',
+  'GET /summaries',
+  'GET /summaries/{id}',
+  'GET /summaries/{id}/text',
+  'GET /facets',
+].flatMap((route) => [route, route.replace('GET ', 'HEAD ')]);
 
 describe('HTTP API', () => {
   const routes = template.findResources('AWS::ApiGatewayV2::Route');
   const routeProps = Object.values(routes).map((r) => (r as { Properties: Props }).Properties);
 
-  it('serves every route the api function routes, no more and no fewer', async () => {
+  it('serves every route the api function routes, GET and HEAD, no more and no fewer', async () => {
     const { ROUTES } = await import('../../functions/api/registry.ts');
 
     expect(routeProps.map((r) => r.RouteKey).sort()).toEqual(
-      ROUTES.map((r) => `${r.method} ${r.path}`).sort(),
+      ROUTES.flatMap((r) => [`${r.method} ${r.path}`, `HEAD ${r.path}`]).sort(),
     );
   });
 
@@ -339,13 +345,11 @@ describe('HTTP API', () => {
 
   it('leaves only the data-free reader page, its assets and the OpenAPI document open', () => {
     const open = routeProps.filter((r) => r.AuthorizationType === 'NONE').map((r) => r.RouteKey);
-    expect(open.sort()).toEqual([
-      'GET /',
-      'GET /app-config.json',
-      'GET /app.css',
-      'GET /app.js',
-      'GET /openapi.json',
-    ]);
+    expect(open.sort()).toEqual(
+      ['GET /', 'GET /app-config.json', 'GET /app.css', 'GET /app.js', 'GET /openapi.json']
+        .flatMap((route) => [route, route.replace('GET ', 'HEAD ')])
+        .sort(),
+    );
   });
 
   it('tells the api function how routes are authorised, for the reader page', () => {

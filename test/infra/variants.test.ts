@@ -31,9 +31,11 @@ describe('with -c jwtIssuer and -c jwtAudience', () => {
 
   it('protects every data route with it', () => {
     const authorizerId = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0] ?? '';
-    const routes = routesOf(template).filter((r) => /^GET \/(summaries|health)/.test(String(r.RouteKey)));
+    const routes = routesOf(template).filter((r) =>
+      /^(GET|HEAD) \/(summaries|health|facets)/.test(String(r.RouteKey)),
+    );
 
-    expect(routes).toHaveLength(4);
+    expect(routes).toHaveLength(10);
     for (const route of routes) {
       expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
     }
@@ -60,7 +62,8 @@ describe('with -c publicApi=true and the other options', () => {
   it('leaves routes without an authoriser only because publicApi was asked for', () => {
     const routes = routesOf(template);
 
-    expect(routes).toHaveLength(9);
+    // Ten paths, each with GET and HEAD.
+    expect(routes).toHaveLength(20);
     for (const route of routes) expect(route.AuthorizationType).toBe('NONE');
     template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
   });

@@ -143,7 +143,7 @@ const WORK: CompletedWork = {
 let env: TestDynamo;
 let store: TestStore;
 let api: Api;
-const ids = { done: '', processing: '', failed: '', deleted: '' };
+const ids = { done: '', processing: '', failed: '', deleted: '', huge: '' };
 
 async function claim(key: string): Promise<string> {
   const id = recordId('articles', key);
@@ -188,6 +188,9 @@ beforeAll(async () => {
   ids.deleted = await claim('openapi/deleted.txt');
   await store.complete(ids.deleted, 'm1', WORK, NOW);
   await store.tombstone(ids.deleted, source('openapi/deleted.txt'), '0B', NOW);
+  // 2.8 million Arabic letters and 800,000 spaces: 6.4 MB of UTF-8, more than one Lambda response carries.
+  ids.huge = await claim('openapi/huge.txt');
+  await store.complete(ids.huge, 'm1', { ...WORK, text: 'خبر عاجل '.repeat(400_000) }, NOW);
 });
 afterAll(async () => {
   await env?.close();
@@ -198,6 +201,7 @@ const brokenReader: SummaryReader = {
   get: () => Promise.reject(new Error('boom')),
   list: () => Promise.reject(new Error('boom')),
   getText: () => Promise.reject(new Error('boom')),
+  facets: () => Promise.reject(new Error('boom')),
   ping: () => Promise.reject(new Error('boom')),
 };
 
@@ -228,7 +232,9 @@ describe('GET /openapi.json', () => {
         .filter((m) => m !== 'options')
         .map((m) => `${m.toUpperCase()} ${p}`),
     );
-    expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    expect(documented.sort()).toEqual(
+      ROUTES.flatMap((r) => [`${r.method} ${r.path}`, `HEAD ${r.path}`]).sort(),
+    );
 
     for (const route of ROUTES) {
       const op = doc.paths[route.path]?.[route.method.toLowerCase()];
@@ -251,6 +257,15 @@ describe('GET /openapi.json', () => {
         ).toBe(true);
       }
       expect(doc.paths[route.path]?.options?.responses['204']).toBeDefined();
+      // Every operation of a templated path declares the path parameter, preflight and HEAD included.
+      for (const method of ['options', 'head']) {
+        for (const name of route.path.match(/\{([^}]+)\}/g) ?? []) {
+          const param = doc.paths[route.path]?.[method]?.parameters?.find(
+            (p) => p.in === 'path' && `{${p.name}}` === name,
+          );
+          expect(param?.required, `${method} ${route.path} ${name}`).toBe(true);
+        }
+      }
     }
     expect(doc.components.responses.NotFound).toBeDefined();
   });
@@ -315,6 +330,9 @@ describe('GET /openapi.json', () => {
       'GET',
       `${sampleUrl(ROUTES.find((r) => r.operationId === 'getSummaryText') as RouteSpec, ids.processing)}`,
     );
+    await probe(api, 'GET', `/summaries/${ids.huge}/text`);
+    const facets = await probe(api, 'GET', '/facets?kind=entity');
+    await probe(api, 'GET', '/facets?kind=entity', { 'if-none-match': facets.headers.etag ?? '' });
     await probe(api, 'GET', '/no-such-thing');
     await probe(api, 'GET', '/summaries/../../etc/passwd');
 

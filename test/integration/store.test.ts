@@ -503,10 +503,10 @@ describe('list', () => {
   it('rejects forged, truncated and foreign cursors', async () => {
     const page = await lister.list({ limit: 2 });
     const cursor = page.nextCursor ?? '';
-    const [body, sig] = cursor.split('.');
-    const forgedBody = Buffer.from(
-      JSON.stringify({ ...JSON.parse(Buffer.from(body ?? '', 'base64url').toString()), m: '2020-01' }),
-    ).toString('base64url');
+    // One flipped bit in the encrypted position.
+    const bytes = Buffer.from(cursor, 'base64url');
+    bytes[20] = (bytes[20] ?? 0) ^ 1;
+    const forged = bytes.toString('base64url');
     const foreign = new TestStore({
       client: listEnv.client,
       tableName: listEnv.tableName,
@@ -514,7 +514,7 @@ describe('list', () => {
       clock: () => NOW,
     });
     const foreignCursor = (await foreign.list({ limit: 2 })).nextCursor ?? '';
-    for (const bad of [`${forgedBody}.${sig}`, cursor.slice(0, -3), 'garbage', foreignCursor]) {
+    for (const bad of [forged, cursor.slice(0, -3), 'garbage', foreignCursor]) {
       await expect(lister.list({ limit: 2, cursor: bad })).rejects.toBeInstanceOf(InvalidCursorError);
     }
     // A cursor from one query does not resume another.

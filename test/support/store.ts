@@ -1,4 +1,4 @@
-import type { ListQuery } from '../../lib/http/reader-port.ts';
+import type { FacetQuery, ListQuery } from '../../lib/http/reader-port.ts';
 import { DynamoIngestStore } from '../../lib/store/ingest-store.ts';
 import { DynamoSummaryReader, type SummaryReaderDeps } from '../../lib/store/reader.ts';
 
@@ -24,6 +24,9 @@ export class TestStore extends DynamoIngestStore {
   }
   list(query: ListQuery) {
     return this.reader.list(query);
+  }
+  facets(query: FacetQuery) {
+    return this.reader.facets(query);
   }
   ping() {
     return this.reader.ping();

@@ -13,7 +13,7 @@ function addCorsHeaders(allowed: ReadonlySet<string>, event: Event, response: Ht
   response.headers.vary = response.headers.vary ? `${response.headers.vary}, origin` : 'origin';
   if (!origin || !allowed.has(origin)) return;
   response.headers['access-control-allow-origin'] = origin;
-  response.headers['access-control-allow-methods'] = 'GET, OPTIONS';
+  response.headers['access-control-allow-methods'] = 'GET, HEAD, OPTIONS';
   response.headers['access-control-allow-headers'] = 'if-none-match';
   response.headers['access-control-expose-headers'] = 'etag';
   response.headers['access-control-max-age'] = '600';

@@ -42,6 +42,11 @@ export const READER_HTML = `<!doctype html>
 <input id="token" name="token" type="password" autocomplete="off" spellcheck="false" required>
 <button type="submit">Use token</button>
 </form>
+<form id="filters" class="filters" role="search" aria-label="Filter summaries" hidden>
+<label>Outlet <select id="filter-outlet" name="outlet"></select></label>
+<label>Mentions <select id="filter-entity" name="entity"></select></label>
+<button id="filter-clear" class="filter-clear" type="button" hidden>Clear filters</button>
+</form>
 <ol id="records" class="records" aria-live="polite"></ol>
 <article id="full-text" class="full-text" hidden>
 <p class="back"><a href="./">← All summaries</a></p>
@@ -100,11 +105,24 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.9e
 .full-text .back a { color: var(--accent); }
 .text-body p { margin: 0 0 0.9em; overflow-wrap: break-word; }
 .text-body[dir="rtl"] { font-size: 1.15rem; line-height: 1.9; }
+.filters { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; margin: 1rem 0 0; }
+.filters label { display: flex; flex-direction: column; gap: 0.15rem; font-size: 0.85rem; color: var(--muted); min-width: 0; }
+.filters select { font: inherit; font-size: 1rem; color: var(--ink); padding: 0.3rem; min-width: 14rem; max-width: 100%; }
+.filter-clear { font: inherit; padding: 0.3rem 0.9rem; }
+.outlet-filter { font: inherit; color: var(--accent); background: none; border: 0; padding: 0; cursor: pointer;
+  text-decoration: underline dotted; }
+.entities { list-style: none; margin: 0.75rem 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.35rem; }
+.entity { display: inline-block; font: inherit; font-size: 0.85rem; color: var(--ink); background: #eef2ef;
+  border: 1px solid var(--line); border-radius: 999px; padding: 0.05rem 0.6rem; }
+button.entity { cursor: pointer; }
+button.entity[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: #fff; }
 .status-line { color: var(--muted); }
 .older { font: inherit; padding: 0.4rem 1.2rem; }
 @media (max-width: 30rem) {
   .masthead { padding: 1rem 0.75rem 0.25rem; }
   main { padding: 0 0.75rem 1.5rem; }
   .record, .full-text { padding: 0.75rem 0.9rem; }
+  .filters label { flex: 1 1 100%; }
+  .filters select { width: 100%; min-width: 0; }
 }
 `;

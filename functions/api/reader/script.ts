@@ -1,4 +1,5 @@
 import { FAILURE_HELP } from './failures.ts';
+import { FILTERS_JS } from './filters.ts';
 
 /**
  * The reader page's script. Plain ES2022 with no template literals or backslashes, so it lives in
@@ -22,7 +23,8 @@ export const READER_JS = `'use strict';
   // '?text=<id>' shows that article's full text instead of the list.
   var TEXT_ID = PARAMS.get('text');
   var TOKEN_KEY = 'khulasa.token';
-  var state = { mode: 'none', cursor: null, loading: false };
+  // 'generation' counts list restarts (a filter change): a page answered for an older one is dropped.
+  var state = { mode: 'none', cursor: null, loading: null, generation: 0 };
   var ch = String.fromCharCode;
   var BIDI_CONTROLS = new RegExp('[' + ch(0x202a) + '-' + ch(0x202e) + ch(0x2066) + '-' + ch(0x2069) + ']', 'g');
   var NEWLINE = ch(10);
@@ -109,7 +111,7 @@ export const READER_JS = `'use strict';
     item.appendChild(el('h2', { class: 'record-title', dir: 'auto', lang: article.language }, titleOf(r)));
     var meta = el('p', { class: 'meta' });
     if (article.publishedAt) meta.appendChild(el('time', { datetime: article.publishedAt }, article.publishedAt));
-    if (article.outlet) meta.appendChild(el('bdi', { class: 'outlet' }, article.outlet));
+    if (article.outlet) meta.appendChild(outletNode(article.outlet));
     meta.appendChild(el('span', { class: 'badge badge-' + r.status }, r.status));
     // Only a summarised article has its text stored: other cards get no link to a 404.
     if (r.status === 'done') {
@@ -124,6 +126,7 @@ export const READER_JS = `'use strict';
       langs.forEach(function (l) { grid.appendChild(summaryBlock(l, (r.summaries || {})[l])); });
       item.appendChild(grid);
     }
+    if (Array.isArray(r.entities) && r.entities.length > 0) item.appendChild(entityList(r.entities));
     return item;
   }
 
@@ -135,24 +138,35 @@ export const READER_JS = `'use strict';
   }
 
   async function loadList() {
-    if (state.loading) return;
-    state.loading = true;
+    var generation = state.generation;
+    if (state.loading === generation) return;
+    state.loading = generation;
     $('older').hidden = true;
     say('Loading…');
+    document.documentElement.removeAttribute('data-loaded');
     try {
-      var url = 'summaries?limit=' + PAGE_SIZE + (state.cursor ? '&cursor=' + encodeURIComponent(state.cursor) : '');
+      var url = 'summaries?limit=' + PAGE_SIZE + filterQuery() +
+        (state.cursor ? '&cursor=' + encodeURIComponent(state.cursor) : '');
       var page = await getJson(url);
+      if (generation !== state.generation) return;
       var list = $('records');
       page.items.forEach(function (r) { list.appendChild(recordItem(r)); });
       state.cursor = page.nextCursor;
       $('older').hidden = !state.cursor;
-      say(list.children.length === 0 ? 'No summaries yet.' : (state.cursor ? '' : 'No older summaries.'));
+      var none = anyFilter() && filters.available ? 'No summaries match these filters.' : 'No summaries yet.';
+      say(list.children.length === 0 ? none : (state.cursor ? '' : 'No older summaries.'));
       document.documentElement.setAttribute('data-loaded', 'true');
     } catch (e) {
-      if (!refused(e)) say('Could not load summaries: ' + e.message);
+      if (generation === state.generation && !refused(e)) say('Could not load summaries: ' + e.message);
     } finally {
-      state.loading = false;
+      if (state.loading === generation) state.loading = null;
     }
+  }
+  function reloadList() {
+    state.generation += 1;
+    state.cursor = null;
+    $('records').replaceChildren();
+    loadList();
   }
 
   // The article's text as paragraphs, laid out in the article's own direction.
@@ -180,15 +194,18 @@ export const READER_JS = `'use strict';
     }
   }
 
-  function show() {
+${FILTERS_JS}
+  async function show() {
     document.documentElement.setAttribute('data-view', TEXT_ID ? 'text' : 'list');
-    if (TEXT_ID) loadText(TEXT_ID);
-    else loadList();
+    if (TEXT_ID) return loadText(TEXT_ID);
+    await loadFacets();
+    reloadList();
   }
-  function restart() { state.cursor = null; $('records').replaceChildren(); show(); }
+  function restart() { show(); }
 
   async function start() {
     $('older').addEventListener('click', loadList);
+    startFilters();
     $('token-form').addEventListener('submit', function (event) {
       event.preventDefault();
       var value = $('token').value.trim();

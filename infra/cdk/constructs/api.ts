@@ -36,6 +36,7 @@ const API_ROUTES: readonly { readonly path: string; readonly public: boolean }[]
   { path: '/summaries', public: false },
   { path: '/summaries/{id}', public: false },
   { path: '/summaries/{id}/text', public: false },
+  { path: '/facets', public: false },
 ];
 
 export interface ApiProps {
@@ -132,7 +133,8 @@ export class Api extends Construct {
     for (const route of API_ROUTES) {
       const added = this.httpApi.addRoutes({
         path: route.path,
-        methods: [HttpMethod.GET],
+        // HEAD is answered by the function like GET without a body; API Gateway routes it only if asked.
+        methods: [HttpMethod.GET, HttpMethod.HEAD],
         integration,
         ...(route.public ? { authorizer: open } : {}),
       });

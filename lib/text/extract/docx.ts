@@ -51,8 +51,11 @@ export async function extractDocx(bytes: Uint8Array): Promise<ExtractedDocument>
     );
     html = result.value;
   } catch (e: unknown) {
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new UnsupportedTypeError(`The DOCX file is damaged and cannot be read: ${reason}`);
+    // The parser's own words (and paths) stay in the log through `cause`, never in the record.
+    throw new UnsupportedTypeError(
+      'The DOCX file is damaged and cannot be read; open it in Word or LibreOffice, save it again and upload it anew.',
+      { cause: e },
+    );
   }
   const document = parseHTML(`<!DOCTYPE html><html><body>${html}</body></html>`)
     .document as unknown as DomDocument;

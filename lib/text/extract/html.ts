@@ -1,4 +1,4 @@
-import { NoTextError } from '../../errors.ts';
+import { isArticleError, NoTextError } from '../../errors.ts';
 import { decodeText } from '../decode.ts';
 import { sniffMetaCharset } from '../html/charset.ts';
 import { boundMarkup } from '../html/limits.ts';
@@ -104,7 +104,20 @@ export async function extractHtml(
     import('@mozilla/readability'),
   ]);
   const parse: Parse = (source) => parseHTML(source).document as unknown as DomDocument;
+  try {
+    return { ...readPage(html, parse, Readability as unknown as ReadabilityClass), encoding };
+  } catch (e: unknown) {
+    if (isArticleError(e)) throw e;
+    // Markup the parsers cannot walk (e.g. cut off inside a tag): their own words go to the log.
+    throw new NoTextError('The HTML page is malformed: no article text could be read from it.', { cause: e });
+  }
+}
 
+function readPage(
+  html: string,
+  parse: Parse,
+  Readability: ReadabilityClass,
+): Omit<ExtractedDocument, 'encoding'> {
   const plainDocument = parse(html);
   const meta = readMetadata(plainDocument);
   const cleanedDocument = parse(html);
@@ -114,11 +127,10 @@ export async function extractHtml(
     cleanedDocument.querySelector('article') ?? cleanedDocument.querySelector('main') ?? cleanedDocument.body;
   const fallback = container ? domToText(container) : '';
 
-  const plain = readArticle(plainDocument, parse, Readability as unknown as ReadabilityClass);
+  const plain = readArticle(plainDocument, parse, Readability);
   const plainText = plain ? articleText(plain) : '';
   // Nothing removed: the cleaned page is the plain page, and Readability's answer is the same.
-  const cleaned =
-    removed === 0 ? plain : readArticle(cleanedDocument, parse, Readability as unknown as ReadabilityClass);
+  const cleaned = removed === 0 ? plain : readArticle(cleanedDocument, parse, Readability);
   const cleanedText = removed === 0 ? plainText : cleaned ? articleText(cleaned) : '';
   const text =
     plain && coverage(cleanedText, plainText) < MIN_COVERAGE ? plainText : cleaned ? cleanedText : fallback;
@@ -130,6 +142,5 @@ export async function extractHtml(
     title: meta.title,
     publishedAt: meta.publishedAt,
     outlet: meta.outlet,
-    encoding,
   };
 }

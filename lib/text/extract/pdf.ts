@@ -55,6 +55,24 @@ export function pageToParagraphs(items: readonly PdfTextItem[]): string[] {
   return paragraphs;
 }
 
+/** Text items and metadata; a page pdf.js cannot read is a damaged file, not a retryable failure. */
+async function readPdfContent<D>(
+  document: D,
+  extractTextItems: (d: D) => Promise<{ items: PdfTextItem[][] }>,
+  getMeta: (d: D) => Promise<{ info: Record<string, unknown> }>,
+): Promise<{ items: PdfTextItem[][]; info: Record<string, unknown> }> {
+  try {
+    const { items } = await extractTextItems(document);
+    const { info } = await getMeta(document);
+    return { items, info };
+  } catch (e: unknown) {
+    throw new UndecodableError(
+      'The PDF is damaged: some of its pages cannot be read; export it from its source again and upload it anew.',
+      { cause: e },
+    );
+  }
+}
+
 /** PDF → text per page with unpdf (a serverless pdf.js build that runs offline in Node). */
 export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> {
   const { getDocumentProxy, extractTextItems, getMeta } = await import('unpdf');
@@ -66,12 +84,14 @@ export async function extractPdf(bytes: Uint8Array): Promise<ExtractedDocument> 
     const name = e instanceof Error ? e.name : '';
     if (name === 'PasswordException')
       throw new NoTextError('The PDF is encrypted: it needs a password to open, so its text cannot be read.');
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new UndecodableError(`The PDF could not be read: ${reason}`);
+    // pdf.js's own words stay in the log through `cause`, never in the record.
+    throw new UndecodableError(
+      'The PDF is damaged and cannot be read; export it from its source again and upload it anew.',
+      { cause: e },
+    );
   }
   try {
-    const { items } = await extractTextItems(document);
-    const { info } = await getMeta(document);
+    const { items, info } = await readPdfContent(document, extractTextItems, getMeta);
     const rawTitle: unknown = info.Title;
     const title =
       typeof rawTitle === 'string' && rawTitle.trim() ? rawTitle.replace(/\s+/g, ' ').trim() : null;

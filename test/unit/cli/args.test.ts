@@ -9,6 +9,7 @@ describe('parseCommandLine', () => {
     expect(command).toEqual({
       name: 'upload',
       paths: ['a.txt', 'articles/'],
+      from: process.cwd(),
       prefix: 'incoming/',
       wait: true,
       timeoutSeconds: 300,
@@ -20,6 +21,15 @@ describe('parseCommandLine', () => {
       region: null,
       debug: false,
     });
+  });
+
+  it('reads relative paths from the folder npm was started in when npm runs the CLI', () => {
+    const npm = { INIT_CWD: '/home/reader/news', npm_lifecycle_script: 'node cli/khulasa.ts' };
+    const inherited = { INIT_CWD: '/somewhere/else', npm_lifecycle_script: 'vitest run' };
+
+    expect(parseCommandLine(['upload', './a.txt'], npm).command).toMatchObject({ from: '/home/reader/news' });
+    expect(parseCommandLine(['upload', './a.txt'], inherited).command).toMatchObject({ from: process.cwd() });
+    expect(parseCommandLine(['upload', './a.txt'], {}).command).toMatchObject({ from: process.cwd() });
   });
 
   it('reads --no-wait and turns a bare prefix into a folder', () => {

@@ -67,7 +67,7 @@ describe('main', () => {
     const { out, stderr } = capture();
 
     expect(await main(['list'], { PORT: 'eighty' }, out)).toBe(2);
-    expect(stderr[0]).toMatch(/^khulasa: invalid PORT: /);
+    expect(stderr).toEqual(['khulasa: PORT must be a port number (got "eighty")']);
   });
 });
 

@@ -33,7 +33,7 @@ describe('cors middleware', () => {
 
     expect(res.headers).toMatchObject({
       'access-control-allow-origin': allowed,
-      'access-control-allow-methods': 'GET, OPTIONS',
+      'access-control-allow-methods': 'GET, HEAD, OPTIONS',
       'access-control-expose-headers': 'etag',
       vary: 'origin',
     });

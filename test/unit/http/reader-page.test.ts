@@ -16,6 +16,7 @@ const untouchable: SummaryReader = {
   get: () => Promise.reject(new Error('the page must not read data')),
   list: () => Promise.reject(new Error('the page must not read data')),
   getText: () => Promise.reject(new Error('the page must not read data')),
+  facets: () => Promise.reject(new Error('the page must not read data')),
   ping: () => Promise.reject(new Error('the page must not read data')),
 };
 

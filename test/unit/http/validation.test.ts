@@ -56,8 +56,18 @@ describe('record parameters', () => {
     }
   });
 
-  it('accepts 2–3 letter language codes', () => {
-    expect(validate(recordQuerySchema, { lang: 'fil' }).ok).toBe(true);
-    expect(validate(recordQuerySchema, { lang: 'AR' }).ok).toBe(false);
+  it('reads a known language code in any case, as its lower-case form', () => {
+    expect(validate(recordQuerySchema, { lang: 'fil' })).toEqual({ ok: true, value: { lang: 'fil' } });
+    expect(validate(recordQuerySchema, { lang: 'AR' })).toEqual({ ok: true, value: { lang: 'ar' } });
+    expect(validate(listQuerySchema, { language: 'En' })).toEqual({ ok: true, value: { language: 'en' } });
+  });
+
+  it('refuses a code that names no language, naming codes that do', () => {
+    for (const lang of ['zz', 'xx', 'ZZ', 'und']) {
+      expect(validate(recordQuerySchema, { lang })).toEqual({
+        ok: false,
+        errors: { lang: expect.stringMatching(/^lang must be an ISO 639 language code such as ar, en, /) },
+      });
+    }
   });
 });

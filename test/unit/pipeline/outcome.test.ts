@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LlmUnavailableError, NoTextError } from '../../../lib/errors.ts';
-import { RetryLaterError, type Settling, settle } from '../../../lib/pipeline/outcome.ts';
+import { LlmUnavailableError, NoTextError, UnsupportedTypeError } from '../../../lib/errors.ts';
+import { describeCause, RetryLaterError, type Settling, settle } from '../../../lib/pipeline/outcome.ts';
 import { ClaimLostError, type RecordWriter } from '../../../lib/pipeline/ports.ts';
 
 type Failed = Parameters<RecordWriter['fail']>;
@@ -40,6 +40,33 @@ describe('settle', () => {
 
     expect(outcome).toEqual({ status: 'failed', id: 'rec-1', code: 'no_text' });
     expect(records.failed[0]?.[2]).toMatchObject({ code: 'no_text', transient: false });
+  });
+
+  it("writes khulasa's message into the record and gives the parser's own words to the log as the cause", async () => {
+    const records = writer();
+    const parserError = new Error('Corrupted zip: missing 1234 bytes at /var/task/node_modules/jszip');
+
+    const outcome = await settle(
+      records,
+      settling(),
+      new UnsupportedTypeError('The DOCX file is damaged and cannot be read.', { cause: parserError }),
+    );
+
+    expect(records.failed[0]?.[2]).toMatchObject({ message: 'The DOCX file is damaged and cannot be read.' });
+    expect(outcome).toEqual({
+      status: 'failed',
+      id: 'rec-1',
+      code: 'unsupported_type',
+      cause: 'Error: Corrupted zip: missing 1234 bytes at /var/task/node_modules/jszip',
+    });
+  });
+
+  it('describes a chain of causes for the log and nothing when there is none', () => {
+    const inner = new TypeError('boom');
+    const outer = new Error('wrapped', { cause: inner });
+
+    expect(describeCause(new Error('top', { cause: outer }))).toBe('Error: wrapped ← TypeError: boom');
+    expect(describeCause(new Error('alone'))).toBeUndefined();
   });
 
   it('sends a transient failure back to the queue with its code, leaving the record alone', async () => {
