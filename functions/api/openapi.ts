@@ -103,7 +103,14 @@ export function buildOpenApiDocument(options: { authMode: AuthMode; version?: st
     if (route.query) {
       const query = inputSchema(route.query) as { properties?: Record<string, Json>; required?: string[] };
       for (const [name, schema] of Object.entries(query.properties ?? {})) {
-        parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
+        const description = route.queryDocs?.[name];
+        parameters.push({
+          name,
+          in: 'query',
+          required: query.required?.includes(name) ?? false,
+          schema,
+          ...(description ? { description } : {}),
+        });
       }
     }
     if (route.responses[304]) {

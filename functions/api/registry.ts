@@ -45,6 +45,8 @@ export interface RouteSpec {
   tags: readonly string[];
   pathParams?: Readonly<Record<string, z.ZodMiniType>>;
   query?: z.ZodMiniObject;
+  /** What a query parameter means, for the document (names must be keys of `query`). */
+  queryDocs?: Readonly<Record<string, string>>;
   /** Statuses this route's handler answers itself. */
   responses: Readonly<Record<number, ResponseSpec>>;
   /** Served without credentials even when the data routes need a JWT (the reader page's files). */
@@ -98,6 +100,16 @@ export const ROUTES: readonly RouteSpec[] = [
       'after Arabic and case folding; with `from` or `to` the order is newest `publishedAt` first.',
     tags: ['summaries'],
     query: listQuerySchema,
+    queryDocs: {
+      outlet:
+        "The article's outlet, any spelling: matched after Arabic letter, diacritic, digit and case folding.",
+      entity:
+        'A person, organisation or place among the summary entities, in either language the model named it.',
+      topic: 'One of the summary topics, matched after the same folding.',
+      from: '`publishedAt` on or after this date (inclusive); undated records are left out, newest published first.',
+      to: '`publishedAt` on or before this date (inclusive); undated records are left out, newest published first.',
+      cursor: '`nextCursor` of the previous page, for the same filters.',
+    },
     responses: {
       200: ok('A page of records.', 'application/json', listPageSchema),
       304: notModified,
@@ -146,6 +158,11 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'The most frequent outlets, entities or topics with their record counts, for a filter UI.',
     tags: ['summaries'],
     query: facetsQuerySchema,
+    queryDocs: {
+      kind: 'Which values: the outlets, the entities or the topics.',
+      prefix: 'Only values whose folded form starts with this one, folded the same way.',
+      limit: 'How many values, 1 to 100 (default 20).',
+    },
     responses: {
       200: ok('Values, most frequent first.', 'application/json', facetPageSchema),
       304: notModified,

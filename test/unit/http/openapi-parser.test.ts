@@ -2,6 +2,8 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../../functions/api/openapi.ts';
 
+type ApiDocument = Parameters<typeof validate>[0];
+
 // The document checked by a parser the project did not write: one that rejects, for instance, a
 // templated path whose operations (the CORS preflight included) do not all declare the parameter.
 
@@ -11,7 +13,7 @@ describe('the OpenAPI document, read by @readme/openapi-parser', () => {
     async (authMode) => {
       const document = buildOpenApiDocument({ authMode });
 
-      const result = await validate(structuredClone(document));
+      const result = await validate(structuredClone(document) as ApiDocument);
 
       expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
     },
@@ -23,7 +25,7 @@ describe('the OpenAPI document, read by @readme/openapi-parser', () => {
     };
     delete document.paths['/summaries/{id}']?.options.parameters;
 
-    const result = await validate(document);
+    const result = await validate(document as ApiDocument);
 
     expect(result.valid).toBe(false);
   });
