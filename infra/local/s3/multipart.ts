@@ -105,6 +105,7 @@ export async function completeMultipartUpload(ctx: Ctx, services: Services, key:
         key,
         size: stored.size,
         eTag: stored.etag,
+        versionId: stored.versionId,
       },
       ctx,
     ),

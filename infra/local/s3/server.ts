@@ -31,6 +31,7 @@ import { postObject } from './post-object.ts';
 import { importS3rverObjects } from './s3rver-import.ts';
 import { ObjectStore } from './store.ts';
 import { Uploads } from './uploads.ts';
+import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning.ts';
 import { newRequestId, S3Error, sendError } from './xml.ts';
 
 export interface LocalS3Options {
@@ -42,6 +43,11 @@ export interface LocalS3Options {
   directory: string;
   /** Created if missing. */
   buckets: string[];
+  /**
+   * Buckets whose versioning is switched on at start (when it was never set), as the CDK stack
+   * creates its bucket. Others start unversioned; PutBucketVersioning changes either.
+   */
+  versionedBuckets?: string[];
   /** Region written into event records. Default 'us-east-1'. */
   region?: string;
   /**
@@ -148,6 +154,10 @@ async function openServices(opts: LocalS3Options, fs: StoreFs): Promise<Services
   await store.load((line) => console.error(line));
   await uploads.load();
   for (const bucket of opts.buckets) await store.createBucket(bucket);
+  for (const bucket of opts.versionedBuckets ?? []) {
+    await store.createBucket(bucket);
+    if (store.versioningOf(bucket) === undefined) await store.setVersioning(bucket, 'Enabled');
+  }
   await importS3rverObjects(store, (line) => console.error(line));
   const nextSequencer = sequencerFor(join(opts.directory, SEQUENCER_FILE));
   return {
@@ -249,6 +259,9 @@ async function route(ctx: Ctx, services: Services): Promise<void> {
   if (key === undefined) {
     if (method === 'POST' && query.has('delete')) return deleteObjects(ctx, services);
     if (method === 'GET' && query.has('location')) return getBucketLocation(ctx, services);
+    if (method === 'GET' && query.has('versioning')) return getBucketVersioning(ctx, services);
+    if (method === 'PUT' && query.has('versioning')) return putBucketVersioning(ctx, services);
+    if (method === 'GET' && query.has('versions')) return listObjectVersions(ctx, services);
     if (hasAny(query, UNSUPPORTED)) throw notImplemented();
     if (method === 'PUT') return createBucket(ctx, services);
     if (method === 'HEAD') return headBucket(ctx, services);

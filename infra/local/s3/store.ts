@@ -20,7 +20,33 @@ import {
 } from './durable.ts';
 import { KeyIndex, type ObjectMeta } from './key-index.ts';
 import { scanBucket } from './recovery.ts';
+import {
+  type DeleteMarker,
+  deletedKey,
+  isDeleteMarker,
+  type KeyVersions,
+  newVersionId,
+  readableVersion,
+  sidecarText,
+  type Version,
+  type VersioningStatus,
+  versionIdOf,
+  withNewCurrent,
+  withoutVersion,
+} from './versions.ts';
 import { noSuchBucket, noSuchKey, S3Error } from './xml.ts';
+
+const VERSIONING_FILE = '.khulasa-versioning';
+
+/** What a DELETE did: the version it removed or the delete marker it created. */
+export interface Removal {
+  /** The version id S3 answers with (`x-amz-version-id`), absent for an unversioned bucket. */
+  versionId: string | undefined;
+  /** A simple DELETE on a versioned bucket: a delete marker became the current version. */
+  markerCreated: boolean;
+  /** The version removed (or the one now current) is a delete marker. */
+  deleteMarker: boolean;
+}
 
 const MAX_KEY_BYTES = 1024;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -45,6 +71,9 @@ export type ObjectFields = Pick<ObjectMeta, 'headers' | 'metadata'> & { etag?: s
 
 export class ObjectStore {
   private readonly buckets = new Map<string, KeyIndex>();
+  /** Per bucket, the keys with non-current versions or a delete marker as current version. */
+  private readonly history = new Map<string, Map<string, KeyVersions>>();
+  private readonly versioning = new Map<string, VersioningStatus>();
   private readonly created = new Map<string, string>();
   private readonly locks = new Locks();
   readonly root: string;
@@ -60,7 +89,13 @@ export class ObjectStore {
     await ensureDir(this.fs, this.root);
     for (const entry of await this.fs.readdir(this.root, { withFileTypes: true })) {
       if (!entry.isDirectory() || !BUCKET_NAME.test(entry.name)) continue;
-      this.buckets.set(entry.name, await scanBucket(this.fs, this.root, entry.name, report));
+      const scanned = await scanBucket(this.fs, this.root, entry.name, report);
+      this.buckets.set(entry.name, scanned.index);
+      this.history.set(entry.name, scanned.history);
+      const status = await this.fs
+        .readFile(join(this.root, entry.name, VERSIONING_FILE), 'utf8')
+        .catch(() => undefined);
+      if (status === 'Enabled' || status === 'Suspended') this.versioning.set(entry.name, status);
       this.created.set(entry.name, (await this.fs.stat(join(this.root, entry.name))).birthtime.toISOString());
     }
   }
@@ -85,16 +120,53 @@ export class ObjectStore {
     await ensureDir(this.fs, join(this.root, bucket));
     if (this.buckets.has(bucket)) return;
     this.buckets.set(bucket, new KeyIndex());
+    this.history.set(bucket, new Map());
     this.created.set(bucket, new Date().toISOString());
   }
 
+  versioningOf(bucket: string): VersioningStatus | undefined {
+    this.index(bucket);
+    return this.versioning.get(bucket);
+  }
+
+  /** PutBucketVersioning: kept beside the bucket's objects, so it survives restarts. */
+  async setVersioning(bucket: string, status: VersioningStatus): Promise<void> {
+    this.index(bucket);
+    await writeAtomically(this.fs, join(this.root, bucket), VERSIONING_FILE, status);
+    this.versioning.set(bucket, status);
+  }
+
+  /** Every key that has versions (current, non-current or delete markers), unsorted. */
+  versionedKeys(bucket: string): IterableIterator<string> {
+    this.index(bucket);
+    return this.history.get(bucket)?.keys() ?? new Map<string, KeyVersions>().keys();
+  }
+
+  /** All versions of `key`, current first. */
+  versionsOf(bucket: string, key: string): KeyVersions {
+    const kept = this.history.get(bucket)?.get(key);
+    return kept ?? { current: this.index(bucket).get(key), older: [] };
+  }
+
+  private setVersions(bucket: string, key: string, versions: KeyVersions): void {
+    const index = this.index(bucket);
+    const history = this.history.get(bucket) ?? new Map<string, KeyVersions>();
+    this.history.set(bucket, history);
+    if (versions.current && !isDeleteMarker(versions.current)) index.set(versions.current);
+    else index.delete(key);
+    if (versions.older.length > 0 || isDeleteMarker(versions.current)) history.set(key, versions);
+    else history.delete(key);
+  }
+
   async deleteBucket(bucket: string): Promise<void> {
-    if (this.index(bucket).size > 0) {
+    if (this.index(bucket).size > 0 || (this.history.get(bucket)?.size ?? 0) > 0) {
       throw new S3Error('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty.', {
         BucketName: bucket,
       });
     }
     this.buckets.delete(bucket);
+    this.history.delete(bucket);
+    this.versioning.delete(bucket);
     this.created.delete(bucket);
     await this.fs.rm(join(this.root, bucket), { recursive: true, force: true });
     await syncDir(this.fs, this.root);
@@ -102,18 +174,26 @@ export class ObjectStore {
 
   head(bucket: string, key: string): ObjectMeta {
     const meta = this.index(bucket).get(key);
-    if (!meta) throw noSuchKey(key);
-    return meta;
+    if (meta) return meta;
+    const current = this.history.get(bucket)?.get(key)?.current;
+    throw isDeleteMarker(current) ? deletedKey(key, current) : noSuchKey(key);
   }
 
   private dirOf(bucket: string, hash: string): string {
     return join(this.root, bucket, hash.slice(0, 2));
   }
 
-  /** Opens the current version's bytes (a replaced version stays readable while open). */
-  async open(bucket: string, key: string): Promise<{ meta: ObjectMeta; handle: FileHandle }> {
+  /** Opens the current version's bytes, or version `versionId`'s (a replaced version stays readable while open). */
+  async open(
+    bucket: string,
+    key: string,
+    versionId?: string,
+  ): Promise<{ meta: ObjectMeta; handle: FileHandle }> {
     for (let attempt = 0; ; attempt++) {
-      const meta = this.head(bucket, key);
+      const meta =
+        versionId === undefined
+          ? this.head(bucket, key)
+          : readableVersion(this.versionsOf(bucket, key), key, versionId);
       try {
         const handle = await this.fs.open(join(this.dirOf(bucket, hashOf(key)), meta.data), 'r');
         return { meta, handle };
@@ -148,7 +228,7 @@ export class ObjectStore {
     fields: ObjectFields,
     after: (meta: ObjectMeta) => Promise<T>,
   ): Promise<T> {
-    const index = this.index(bucket);
+    this.index(bucket);
     const hash = hashOf(key);
     const dir = this.dirOf(bucket, hash);
     return this.locks.run(`${bucket}/${key}`, async () => {
@@ -160,6 +240,7 @@ export class ObjectStore {
         headers: fields.headers,
         metadata: fields.metadata,
         data: `${hash}-${randomBytes(8).toString('hex')}`,
+        ...(this.versioning.get(bucket) === 'Enabled' ? { versionId: newVersionId() } : {}),
       };
       const dataPath = join(dir, meta.data);
       try {
@@ -168,38 +249,120 @@ export class ObjectStore {
         await this.discard(received);
         throw e;
       }
+      const { after: versions, dropped } = withNewCurrent(this.versionsOf(bucket, key), meta);
       try {
-        await writeAtomically(this.fs, dir, `${hash}.json`, JSON.stringify(meta));
+        await writeAtomically(this.fs, dir, `${hash}.json`, sidecarText(versions) as string);
       } catch (e: unknown) {
         if (e instanceof UnsyncedRenameError) {
           // The new sidecar is in place, the old one may come back after a crash: serve the new
           // version, keep both data files (the next start removes whichever is unreferenced).
-          index.set(meta);
+          this.setVersions(bucket, key, versions);
         } else await this.fs.unlink(dataPath).catch(() => undefined);
         throw e;
       }
-      const replaced = index.get(key);
-      index.set(meta);
-      if (replaced) await this.fs.unlink(join(dir, replaced.data)).catch(() => undefined);
+      this.setVersions(bucket, key, versions);
+      await this.unlinkData(dir, dropped);
       return after(meta);
     });
   }
 
-  /** Removes `key` durably; `after` (the event) runs only if there was something to remove. */
-  async remove(bucket: string, key: string, after: () => Promise<void>): Promise<boolean> {
-    const index = this.index(bucket);
+  /**
+   * A simple DELETE: on an unversioned bucket removes `key` durably; on a versioned one makes a
+   * delete marker its current version. `after` (the event) runs only if something changed.
+   */
+  async remove(
+    bucket: string,
+    key: string,
+    after: (removal: Removal) => Promise<void>,
+  ): Promise<Removal | null> {
+    const status = this.versioningOf(bucket);
+    if (status === undefined) {
+      // Unversioned: the key and its data go (nothing to do when it does not exist).
+      return this.removeVersions(
+        bucket,
+        key,
+        ({ current }) =>
+          current
+            ? {
+                versions: { current: undefined, older: [] },
+                dropped: [current],
+                removal: { versionId: undefined, markerCreated: false, deleteMarker: false },
+              }
+            : undefined,
+        after,
+      );
+    }
+    const marker: DeleteMarker = {
+      key,
+      deleteMarker: true,
+      lastModified: new Date().toISOString(),
+      ...(status === 'Enabled' ? { versionId: newVersionId() } : {}),
+    };
+    return this.removeVersions(
+      bucket,
+      key,
+      (before) => {
+        const { after: versions, dropped } = withNewCurrent(before, marker);
+        return {
+          versions,
+          dropped,
+          removal: { versionId: versionIdOf(marker), markerCreated: true, deleteMarker: true },
+        };
+      },
+      after,
+    );
+  }
+
+  /** DELETE with `versionId`: removes that one version for good (the next newest becomes current). */
+  removeVersion(
+    bucket: string,
+    key: string,
+    versionId: string,
+    after: (removal: Removal) => Promise<void>,
+  ): Promise<Removal | null> {
+    return this.removeVersions(
+      bucket,
+      key,
+      (before) => {
+        const { after: versions, removed } = withoutVersion(before, versionId);
+        if (!removed) return undefined;
+        const removal = { versionId, markerCreated: false, deleteMarker: isDeleteMarker(removed) };
+        return { versions, dropped: [removed], removal };
+      },
+      after,
+    );
+  }
+
+  private async removeVersions(
+    bucket: string,
+    key: string,
+    change: (
+      before: KeyVersions,
+    ) => { versions: KeyVersions; dropped: Version[]; removal: Removal } | undefined,
+    after: (removal: Removal) => Promise<void>,
+  ): Promise<Removal | null> {
+    this.index(bucket);
     const hash = hashOf(key);
     const dir = this.dirOf(bucket, hash);
     return this.locks.run(`${bucket}/${key}`, async () => {
-      const existing = index.get(key);
-      if (!existing) return false;
-      await this.fs.unlink(join(dir, `${hash}.json`));
-      index.delete(key);
+      const changed = change(this.versionsOf(bucket, key));
+      if (!changed) return null;
+      const text = sidecarText(changed.versions);
+      await ensureDir(this.fs, dir);
+      if (text === null) await this.fs.unlink(join(dir, `${hash}.json`));
+      else await writeAtomically(this.fs, dir, `${hash}.json`, text);
+      this.setVersions(bucket, key, changed.versions);
       // Until the directory is synced the sidecar may come back after a crash: keep its data.
       await syncDir(this.fs, dir);
-      await this.fs.unlink(join(dir, existing.data)).catch(() => undefined);
-      await after();
-      return true;
+      await this.unlinkData(dir, changed.dropped);
+      await after(changed.removal);
+      return changed.removal;
     });
+  }
+
+  private async unlinkData(dir: string, versions: Version[]): Promise<void> {
+    for (const v of versions) {
+      if (!isDeleteMarker(v)) await this.fs.unlink(join(dir, v.data)).catch(() => undefined);
+    }
   }
 }
