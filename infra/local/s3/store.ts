@@ -3,23 +3,23 @@
  * `<root>/<bucket>/<h[0..2]>/<h>.json` (the metadata sidecar, with the key) and
  * `<root>/<bucket>/<h[0..2]>/<h>-<version>` (its bytes), h = hex SHA-256 of the UTF-8 key.
  * The sidecar's rename is the commit point: it names the data file of the current version, so
- * a crash at any moment leaves the old object or the new one, never a mix.
+ * a crash at any moment leaves the old object or the new one, never a mix. On a versioned bucket
+ * the same sidecar also lists the older versions and delete markers (see versions.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BucketState } from './bucket-state.ts';
 import {
   ensureDir,
   Locks,
   type Received,
   receive,
-  type StoreFs,
   syncDir,
   UnsyncedRenameError,
   writeAtomically,
 } from './durable.ts';
-import { KeyIndex, type ObjectMeta } from './key-index.ts';
-import { scanBucket } from './recovery.ts';
+import type { ObjectMeta } from './key-index.ts';
 import {
   type DeleteMarker,
   deletedKey,
@@ -29,14 +29,11 @@ import {
   readableVersion,
   sidecarText,
   type Version,
-  type VersioningStatus,
   versionIdOf,
   withNewCurrent,
   withoutVersion,
 } from './versions.ts';
-import { noSuchBucket, noSuchKey, S3Error } from './xml.ts';
-
-const VERSIONING_FILE = '.khulasa-versioning';
+import { noSuchKey, S3Error } from './xml.ts';
 
 /** What a DELETE did: the version it removed or the delete marker it created. */
 export interface Removal {
@@ -49,15 +46,8 @@ export interface Removal {
 }
 
 const MAX_KEY_BYTES = 1024;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 const hashOf = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
-
-function checkBucketName(bucket: string): void {
-  if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {
-    throw new S3Error('InvalidBucketName', 400, 'The specified bucket is not valid.', { BucketName: bucket });
-  }
-}
 
 export function checkKey(key: string): void {
   if (key.length === 0) throw new S3Error('InvalidArgument', 400, 'An object key must not be empty.');
@@ -69,108 +59,8 @@ export function checkKey(key: string): void {
 /** What a commit writes besides the bytes. */
 export type ObjectFields = Pick<ObjectMeta, 'headers' | 'metadata'> & { etag?: string };
 
-export class ObjectStore {
-  private readonly buckets = new Map<string, KeyIndex>();
-  /** Per bucket, the keys with non-current versions or a delete marker as current version. */
-  private readonly history = new Map<string, Map<string, KeyVersions>>();
-  private readonly versioning = new Map<string, VersioningStatus>();
-  private readonly created = new Map<string, string>();
+export class ObjectStore extends BucketState {
   private readonly locks = new Locks();
-  readonly root: string;
-  readonly fs: StoreFs;
-
-  constructor(root: string, fs: StoreFs) {
-    this.root = root;
-    this.fs = fs;
-  }
-
-  /** Loads every bucket under the root, cleaning up what a crash left behind. */
-  async load(report: (line: string) => void): Promise<void> {
-    await ensureDir(this.fs, this.root);
-    for (const entry of await this.fs.readdir(this.root, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !BUCKET_NAME.test(entry.name)) continue;
-      const scanned = await scanBucket(this.fs, this.root, entry.name, report);
-      this.buckets.set(entry.name, scanned.index);
-      this.history.set(entry.name, scanned.history);
-      const status = await this.fs
-        .readFile(join(this.root, entry.name, VERSIONING_FILE), 'utf8')
-        .catch(() => undefined);
-      if (status === 'Enabled' || status === 'Suspended') this.versioning.set(entry.name, status);
-      this.created.set(entry.name, (await this.fs.stat(join(this.root, entry.name))).birthtime.toISOString());
-    }
-  }
-
-  bucketNames(): string[] {
-    return [...this.buckets.keys()].sort();
-  }
-
-  createdAt(bucket: string): string {
-    return this.created.get(bucket) ?? new Date(0).toISOString();
-  }
-
-  index(bucket: string): KeyIndex {
-    const index = this.buckets.get(bucket);
-    if (!index) throw noSuchBucket(bucket);
-    return index;
-  }
-
-  async createBucket(bucket: string): Promise<void> {
-    checkBucketName(bucket);
-    if (this.buckets.has(bucket)) return;
-    await ensureDir(this.fs, join(this.root, bucket));
-    if (this.buckets.has(bucket)) return;
-    this.buckets.set(bucket, new KeyIndex());
-    this.history.set(bucket, new Map());
-    this.created.set(bucket, new Date().toISOString());
-  }
-
-  versioningOf(bucket: string): VersioningStatus | undefined {
-    this.index(bucket);
-    return this.versioning.get(bucket);
-  }
-
-  /** PutBucketVersioning: kept beside the bucket's objects, so it survives restarts. */
-  async setVersioning(bucket: string, status: VersioningStatus): Promise<void> {
-    this.index(bucket);
-    await writeAtomically(this.fs, join(this.root, bucket), VERSIONING_FILE, status);
-    this.versioning.set(bucket, status);
-  }
-
-  /** Every key that has versions (current, non-current or delete markers), unsorted. */
-  versionedKeys(bucket: string): IterableIterator<string> {
-    this.index(bucket);
-    return this.history.get(bucket)?.keys() ?? new Map<string, KeyVersions>().keys();
-  }
-
-  /** All versions of `key`, current first. */
-  versionsOf(bucket: string, key: string): KeyVersions {
-    const kept = this.history.get(bucket)?.get(key);
-    return kept ?? { current: this.index(bucket).get(key), older: [] };
-  }
-
-  private setVersions(bucket: string, key: string, versions: KeyVersions): void {
-    const index = this.index(bucket);
-    const history = this.history.get(bucket) ?? new Map<string, KeyVersions>();
-    this.history.set(bucket, history);
-    if (versions.current && !isDeleteMarker(versions.current)) index.set(versions.current);
-    else index.delete(key);
-    if (versions.older.length > 0 || isDeleteMarker(versions.current)) history.set(key, versions);
-    else history.delete(key);
-  }
-
-  async deleteBucket(bucket: string): Promise<void> {
-    if (this.index(bucket).size > 0 || (this.history.get(bucket)?.size ?? 0) > 0) {
-      throw new S3Error('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty.', {
-        BucketName: bucket,
-      });
-    }
-    this.buckets.delete(bucket);
-    this.history.delete(bucket);
-    this.versioning.delete(bucket);
-    this.created.delete(bucket);
-    await this.fs.rm(join(this.root, bucket), { recursive: true, force: true });
-    await syncDir(this.fs, this.root);
-  }
 
   head(bucket: string, key: string): ObjectMeta {
     const meta = this.index(bucket).get(key);
