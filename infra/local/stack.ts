@@ -22,6 +22,8 @@ export interface LocalStackOptions {
   apiPort: number;
   host?: string;
   bucket?: string;
+  /** Keep object versions, as the CDK stack's bucket does (deletes leave delete markers). @default true */
+  versioned?: boolean;
   tableName?: string;
   maxReceiveCount?: number;
   retryDelaysSeconds?: readonly number[];
@@ -163,6 +165,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         host,
         directory: join(options.dataDir, 's3'),
         buckets: [bucket],
+        versionedBuckets: options.versioned === false ? [] : [bucket],
         onEvent: (record) => queue.send(JSON.stringify({ Records: [record] })).then(() => undefined),
       }),
     );

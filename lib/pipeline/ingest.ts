@@ -7,6 +7,7 @@ import type { ObjectEvent } from '../events/s3-notification.ts';
 import type { Summariser } from '../summarise/port.ts';
 import { type PreparedArticle, prepareArticle } from '../text/prepare.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { removeArticle } from './deletes.ts';
 import { doneOutcome, type IngestOutcome, RetryLaterError, settle } from './outcome.ts';
 import type { IngestStore, ObjectSource, ReuseQuery } from './ports.ts';
 import { copiedResult, PaidResults, reusedResult, reuseOrLease, summarisesTheSame } from './reuse.ts';
@@ -84,10 +85,7 @@ export class IngestArticle {
     const { bucket, key, versionId, etag, size } = event;
     const source: SourceInfo = { bucket, key, versionId, etag, size, contentType: null };
 
-    if (event.kind === 'removed') {
-      const written = await store.tombstone(id, source, event.sequencer, this.clock.now());
-      return written ? { status: 'deleted', id } : { status: 'skipped', id, reason: 'stale' };
-    }
+    if (event.kind === 'removed') return removeArticle(store, id, event, source, this.clock.now());
 
     const claim = await store.claim({
       id,

@@ -156,12 +156,20 @@ export class DynamoRecordWriter implements RecordWriter {
     await this.#updateOwned(id, owner, update, now, [], error.transient);
   }
 
-  async tombstone(id: string, source: SourceInfo, sequencer: string | null, now: Date): Promise<boolean> {
+  async tombstone(
+    id: string,
+    source: SourceInfo,
+    sequencer: string | null,
+    now: Date,
+    onlyVersionId?: string,
+  ): Promise<boolean> {
     const seq = normaliseSequencer(sequencer);
     const nowIso = now.toISOString();
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const current = await this.#getItem(id);
       if (current?.sequencer && seq && current.sequencer > seq) return false;
+      // A version deleted for good that the record does not summarise: the article is still there.
+      if (onlyVersionId !== undefined && current?.source.versionId !== onlyVersionId) return false;
       const item: RecordItem = current
         ? {
             ...withoutText(current),
