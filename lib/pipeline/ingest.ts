@@ -8,7 +8,8 @@ import type { Summariser } from '../summarise/port.ts';
 import { type PreparedArticle, prepareArticle } from '../text/prepare.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { removeArticle } from './deletes.ts';
-import { doneOutcome, type IngestOutcome, RetryLaterError, settle } from './outcome.ts';
+import { awaitOtherAttempt } from './duplicates.ts';
+import { doneOutcome, type IngestOutcome, settle } from './outcome.ts';
 import type { IngestStore, ObjectSource, ReuseQuery } from './ports.ts';
 import { copiedResult, PaidResults, reusedResult, reuseOrLease, summarisesTheSame } from './reuse.ts';
 
@@ -97,9 +98,8 @@ export class IngestArticle {
       now: this.clock.now(),
     });
     if (!claim.claimed) {
-      if (claim.reason === 'in_progress') {
-        throw new RetryLaterError(`Record ${id} is being processed by another attempt.`);
-      }
+      if (claim.reason === 'in_progress')
+        return awaitOtherAttempt(id, claim.leaseUntil, attempt, this.clock.now());
       return { status: 'skipped', id, reason: claim.reason };
     }
 

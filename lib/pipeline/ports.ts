@@ -44,6 +44,8 @@ export type ClaimOutcome =
       claimed: false;
       reason: 'stale' | 'duplicate' | 'in_progress' | 'deleted';
       record: SummaryRecord | null;
+      /** `in_progress`: epoch ms when the other attempt's lease ends, when known. */
+      leaseUntil?: number;
     };
 
 export interface CompletedWork {

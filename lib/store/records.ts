@@ -49,7 +49,9 @@ export class DynamoRecordWriter implements RecordWriter {
       const current = await this.#getItem(request.id);
       const decision = decideClaim(current ? claimState(current) : null, attempt);
       if (decision !== 'claim') {
-        return { claimed: false, reason: decision, record: current ? toRecord(current) : null };
+        const lease =
+          decision === 'in_progress' && current?.leaseUntil ? { leaseUntil: current.leaseUntil } : {};
+        return { claimed: false, reason: decision, record: current ? toRecord(current) : null, ...lease };
       }
       const nowIso = request.now.toISOString();
       const createdAt = current?.createdAt ?? nowIso;

@@ -221,6 +221,40 @@ describe('IngestArticle', () => {
     await expect(ingest.handle(event('a.txt'), attempt())).rejects.toBeInstanceOf(RetryLaterError);
   });
 
+  it("waits out the rest of the other attempt's lease before coming back", async () => {
+    const { ingest, store, clock } = setup({ 'a.txt': 'عنوان\nنص' });
+    store.claimOutcome = {
+      claimed: false,
+      reason: 'in_progress',
+      record: null,
+      leaseUntil: clock.ms + 95_400,
+    };
+
+    const error = await ingest.handle(event('a.txt'), attempt()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect((error as RetryLaterError).retryAfterSeconds).toBe(96);
+  });
+
+  it('acknowledges a duplicate on its last receive instead of sending it to the dead-letter queue', async () => {
+    const { ingest, store, clock } = setup({ 'a.txt': 'عنوان\nنص' });
+    store.claimOutcome = {
+      claimed: false,
+      reason: 'in_progress',
+      record: null,
+      leaseUntil: clock.ms + 60_000,
+    };
+
+    const outcome = await ingest.handle(event('a.txt'), attempt({ receiveCount: 8, isLastAttempt: true }));
+
+    expect(outcome).toEqual({
+      status: 'skipped',
+      id: recordId('articles', 'a.txt'),
+      reason: 'in_progress_elsewhere',
+    });
+    expect(store.failed).toHaveLength(0);
+  });
+
   it('throws a transient LLM failure back to the queue without marking the record, before the last try', async () => {
     const { ingest, store, summariser } = setup({ 'a.txt': 'عنوان\nنص' });
     summariser.failWith = new LlmUnavailableError('429 from the model', { retryAfterSeconds: 20 });
