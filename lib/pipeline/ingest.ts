@@ -9,7 +9,7 @@ import { type PreparedArticle, prepareArticle } from '../text/prepare.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { removeArticle } from './deletes.ts';
 import { awaitOtherAttempt } from './duplicates.ts';
-import { doneOutcome, type IngestOutcome, settle } from './outcome.ts';
+import { doneOutcome, type IngestOutcome, settle, withPaidUsage } from './outcome.ts';
 import type { IngestStore, ObjectSource, ReuseQuery } from './ports.ts';
 import { copiedResult, PaidResults, reusedResult, reuseOrLease, summarisesTheSame } from './reuse.ts';
 
@@ -212,7 +212,9 @@ export class IngestArticle {
 
     const notes = store.notesFor(w.id);
     const result = paid?.result ?? (await this.summarise(w, reuse, notes));
-    await writeDone(result, null);
+    await writeDone(result, null).catch((e: unknown) => {
+      throw withPaidUsage(e, result.usage);
+    });
     this.paidResults.forget(paidKey);
     await notes.clear().catch(() => undefined);
     return doneOutcome(w.id, null, result, paid ? 0 : result.usage.llmCalls);

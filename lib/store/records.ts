@@ -12,6 +12,7 @@ import {
 import { claimState, decideClaim } from './claim-rules.ts';
 import { isConditionFailure, type TableDeps } from './dynamo.ts';
 import { keyAttributes, type RecordItem, toRecord } from './item.ts';
+import { assertRecordFits } from './item-size.ts';
 import { normaliseSequencer, versionIdentity } from './sequencer.ts';
 import { RECORD_SK } from './table-schema.ts';
 import { deleteTextChunks, writeText } from './text-storage.ts';
@@ -91,6 +92,7 @@ export class DynamoRecordWriter implements RecordWriter {
   }
 
   async complete(id: string, owner: string, work: CompletedWork, now: Date): Promise<SummaryRecord> {
+    assertRecordFits(id, work);
     const text = await writeText(this.#table, id, work.text);
     const r = work.result;
     const update: Update = {
