@@ -84,6 +84,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
       throwOnFullBatchFailure: false,
     }),
   )
+    .use(deps.tracing ? [deps.tracing] : [])
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 }

@@ -2,11 +2,13 @@ import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { MiddlewareObj } from '@middy/core';
 import { createIngestArticle, type IngestClients } from '../../lib/compose/ingest.ts';
 import { type IngestConfig, loadIngestConfig } from '../../lib/config/ingest.ts';
 import { cachedSecret } from '../../lib/config/secrets.ts';
 import type { IngestArticle } from '../../lib/pipeline/ingest.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
+import { lazyTracing } from '../../lib/telemetry/tracing.ts';
 import { noBackoff, type RetryPort, SqsVisibilityBackoff } from './sqs-backoff.ts';
 import { stageObserver } from './telemetry.ts';
 
@@ -22,6 +24,8 @@ export interface IngestHandlerDeps {
   metrics: Metrics;
   retries: RetryPort;
   maxReceiveCount: number;
+  /** X-Ray through Powertools Tracer (loaded on the first sampled invocation); none in tests unless given. */
+  tracing?: MiddlewareObj;
 }
 
 /**
@@ -42,11 +46,12 @@ export function defaultDeps(
       forcePathStyle: config.s3ForcePathStyle,
       requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
     });
+  const dynamo = clients.dynamo ?? createDocumentClient();
   const loadApiKey = config.llm.apiKeySecretArn ? cachedSecret(config.llm.apiKeySecretArn) : undefined;
   return {
     ingest: createIngestArticle(
       config,
-      { s3, dynamo: clients.dynamo ?? createDocumentClient(), ...(loadApiKey ? { loadApiKey } : {}) },
+      { s3, dynamo, ...(loadApiKey ? { loadApiKey } : {}) },
       stageObserver(logger, metrics),
     ),
     newProcessor: () =>
@@ -59,6 +64,7 @@ export function defaultDeps(
       ? new SqsVisibilityBackoff({ queueUrl: config.queueUrl, logger, policy: config.retryBackoff })
       : noBackoff,
     maxReceiveCount: config.maxReceiveCount,
+    tracing: lazyTracing({ serviceName: 'khulasa-ingest', clients: [s3, dynamo] }),
     ...overrides,
   };
 }

@@ -1,4 +1,3 @@
-import type { Attempt } from './ingest.ts';
 import { type IngestOutcome, RetryLaterError } from './outcome.ts';
 
 /**
@@ -11,10 +10,10 @@ import { type IngestOutcome, RetryLaterError } from './outcome.ts';
 export function awaitOtherAttempt(
   id: string,
   leaseUntil: number | undefined,
-  attempt: Attempt,
+  isLastAttempt: boolean,
   now: Date,
 ): IngestOutcome {
-  if (attempt.isLastAttempt) return { status: 'skipped', id, reason: 'in_progress_elsewhere' };
+  if (isLastAttempt) return { status: 'skipped', id, reason: 'in_progress_elsewhere' };
   const leaseLeft =
     leaseUntil === undefined ? undefined : Math.max(1, Math.ceil((leaseUntil - now.getTime()) / 1000));
   throw new RetryLaterError(

@@ -99,7 +99,7 @@ export class IngestArticle {
     });
     if (!claim.claimed) {
       if (claim.reason === 'in_progress')
-        return awaitOtherAttempt(id, claim.leaseUntil, attempt, this.clock.now());
+        return awaitOtherAttempt(id, claim.leaseUntil, attempt.isLastAttempt, this.clock.now());
       return { status: 'skipped', id, reason: claim.reason };
     }
 

@@ -4,7 +4,7 @@ import type { CompletedWork } from '../pipeline/ports.ts';
 import { INLINE_TEXT_LIMIT } from './text-codec.ts';
 
 /** DynamoDB's item size limit: attribute names and values together. */
-export const DYNAMODB_ITEM_LIMIT = 400 * 1024;
+const DYNAMODB_ITEM_LIMIT = 400 * 1024;
 
 /**
  * What the record item holds besides the summary fields measured below: key and index attributes,

@@ -10,7 +10,7 @@ import { isDeleteMarker, type KeyVersions, type VersioningStatus } from './versi
 import { noSuchBucket, S3Error } from './xml.ts';
 
 const VERSIONING_FILE = '.khulasa-versioning';
-export const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 function checkBucketName(bucket: string): void {
   if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {

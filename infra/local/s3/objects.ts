@@ -131,7 +131,7 @@ export async function deleteObject(ctx: Ctx, services: Services, key: string): P
   ctx.res.end();
 }
 
-export function removalHeaders(removal: Removal | null): Record<string, string> {
+function removalHeaders(removal: Removal | null): Record<string, string> {
   return {
     ...(removal?.versionId === undefined ? {} : { 'x-amz-version-id': removal.versionId }),
     ...(removal?.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}),
