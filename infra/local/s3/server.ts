@@ -23,6 +23,7 @@ import {
   abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
+  listMultipartUploads,
   listParts,
   uploadPart,
 } from './multipart.ts';
@@ -58,6 +59,8 @@ export interface LocalS3Options {
    * `(r) => records.push(r)` (which return a number) still type-check.
    */
   onEvent: (record: S3EventNotificationRecord) => unknown;
+  /** Multipart uploads begun this many hours ago, never completed nor aborted, go at start. @default 24 */
+  abandonedUploadHours?: number;
   /** The file-system calls the store makes; tests inject failures here. Default node:fs/promises. */
   fs?: StoreFs;
 }
@@ -152,7 +155,12 @@ async function openServices(opts: LocalS3Options, fs: StoreFs): Promise<Services
   const store = new ObjectStore(opts.directory, fs);
   const uploads = new Uploads(opts.directory, fs);
   await store.load((line) => console.error(line));
-  await uploads.load();
+  const abandoned = await uploads.load({ abandonAfterMs: (opts.abandonedUploadHours ?? 24) * 3_600_000 });
+  if (abandoned > 0) {
+    console.error(
+      `local S3: removed ${abandoned} multipart upload(s) abandoned for over ${opts.abandonedUploadHours ?? 24} h`,
+    );
+  }
   for (const bucket of opts.buckets) await store.createBucket(bucket);
   for (const bucket of opts.versionedBuckets ?? []) {
     await store.createBucket(bucket);
@@ -262,6 +270,7 @@ async function route(ctx: Ctx, services: Services): Promise<void> {
     if (method === 'GET' && query.has('versioning')) return getBucketVersioning(ctx, services);
     if (method === 'PUT' && query.has('versioning')) return putBucketVersioning(ctx, services);
     if (method === 'GET' && query.has('versions')) return listObjectVersions(ctx, services);
+    if (method === 'GET' && query.has('uploads')) return listMultipartUploads(ctx, services);
     if (hasAny(query, UNSUPPORTED)) throw notImplemented();
     if (method === 'PUT') return createBucket(ctx, services);
     if (method === 'HEAD') return headBucket(ctx, services);
