@@ -113,6 +113,18 @@ export class LlmInvalidOutputError extends ArticleError {
   }
 }
 
+/** A valid summary too large for one DynamoDB item (the record could never be written). */
+export class SummaryTooLargeError extends ArticleError {
+  constructor(id: string, bytes: number, limit: number, usage?: LlmUsage) {
+    super(
+      'summary_too_large',
+      `The summary of record ${id} is ${bytes} bytes, more than the ${limit} bytes a stored record can hold; nothing was stored.`,
+      usage ? { usage } : undefined,
+    );
+    this.name = 'SummaryTooLargeError';
+  }
+}
+
 /**
  * A failure that may succeed on a later attempt (LLM 429/5xx/timeouts, throttling, a missing
  * secret). It goes back to the queue; on the last receive it ends the record with `code`.

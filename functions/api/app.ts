@@ -1,5 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import middy from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { SECURITY_HEADERS } from '../../lib/http/headers.ts';
@@ -7,6 +7,7 @@ import { problem } from '../../lib/http/problem.ts';
 import type { SummaryReader } from '../../lib/http/reader-port.ts';
 import type { HttpResponse } from '../../lib/http/response.ts';
 import type { AuthMode } from '../../lib/http/schemas.ts';
+import { jsonErrorLog } from './error-log.ts';
 import { cors } from './middleware/cors.ts';
 import { headAsGet } from './middleware/head.ts';
 import { problemErrors } from './middleware/problem-errors.ts';
@@ -16,8 +17,10 @@ import { staticRoutes } from './static-routes.ts';
 
 export interface ApiDeps {
   store: SummaryReader;
-  /** The one structured logger (Powertools), as in the ingest function. @default a `khulasa-api` Logger */
+  /** Where failures are logged. @default Powertools-shaped JSON lines on stdout (error-log.ts) */
   logger?: Pick<Logger, 'error'>;
+  /** X-Ray tracing (lib/telemetry/tracing.ts). @default none */
+  tracing?: MiddlewareObj;
   /** Exact origins that get CORS headers; empty = none. */
   corsAllowedOrigins?: readonly string[];
   /** How the deployment authenticates browsers; tells the reader page what to do. @default 'none' */
@@ -41,7 +44,7 @@ function routeTable(handlers: Readonly<Record<OperationId, Handler>>): Route<Eve
  * tests and the local stack run exactly what Lambda runs.
  */
 export function createApiHandler(deps: ApiDeps) {
-  const logger = deps.logger ?? new Logger({ serviceName: 'khulasa-api' });
+  const logger = deps.logger ?? jsonErrorLog('khulasa-api');
   const authMode = deps.authMode ?? 'none';
   const data = routes(deps.store, logger, authMode);
   const table = routeTable({
@@ -66,6 +69,7 @@ export function createApiHandler(deps: ApiDeps) {
   // onError runs in reverse order: the problem answer first, then its CORS headers, then HEAD
   // drops the body.
   return middy<Event, Result>()
+    .use(deps.tracing ? [deps.tracing] : [])
     .use(headAsGet())
     .use(cors(deps.corsAllowedOrigins ?? []))
     .use(problemErrors(logger))

@@ -2,13 +2,15 @@ import { parseApiConfig } from '../../lib/config/api.ts';
 import { cachedSecret } from '../../lib/config/secrets.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
 import { DynamoSummaryReader } from '../../lib/store/reader.ts';
+import { lazyTracing } from '../../lib/telemetry/tracing.ts';
 import type { ApiDeps } from './app.ts';
 
 /** Config and clients, created once per container. */
 export function defaultDeps(): ApiDeps {
   const config = parseApiConfig();
+  const client = createDocumentClient();
   const store = new DynamoSummaryReader({
-    client: createDocumentClient(),
+    client,
     tableName: config.tableName,
     cursorSecret:
       'value' in config.cursorSecret
@@ -19,6 +21,7 @@ export function defaultDeps(): ApiDeps {
     store,
     corsAllowedOrigins: config.corsAllowedOrigins,
     authMode: config.authMode,
+    tracing: lazyTracing({ serviceName: 'khulasa-api', clients: [client] }),
   };
 }
 

@@ -56,7 +56,14 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
           }),
         );
         recordOutcome(metrics, outcome);
-        logger.info('Article processed', { ...keys, ...outcome, recordId: outcome.id, stageMs: timings });
+        if (outcome.status === 'skipped' && outcome.reason === 'noncurrent_version') {
+          logger.info('A non-current object version was deleted; the record is unchanged', {
+            ...keys,
+            versionId: event.versionId,
+            recordId: outcome.id,
+          });
+        } else
+          logger.info('Article processed', { ...keys, ...outcome, recordId: outcome.id, stageMs: timings });
       } catch (e: unknown) {
         const retryAfter = e instanceof RetryLaterError ? e.retryAfterSeconds : undefined;
         recordRetry(metrics, e instanceof RetryLaterError ? e.code : 'internal');
@@ -78,6 +85,7 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
       throwOnFullBatchFailure: false,
     }),
   )
+    .use(deps.tracing ? [deps.tracing] : [])
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 }

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { MiddlewareObj } from '@middy/core';
 import { createOutcomeEvents } from '../../lib/compose/events.ts';
 import { createIngestArticle, type IngestClients } from '../../lib/compose/ingest.ts';
 import { loadEventsConfig } from '../../lib/config/events.ts';
@@ -9,6 +10,7 @@ import { type IngestConfig, loadIngestConfig } from '../../lib/config/ingest.ts'
 import { cachedSecret } from '../../lib/config/secrets.ts';
 import type { IngestArticle } from '../../lib/pipeline/ingest.ts';
 import { createDocumentClient } from '../../lib/store/clients.ts';
+import { lazyTracing } from '../../lib/telemetry/tracing.ts';
 import { noBackoff, type RetryPort, SqsVisibilityBackoff } from './sqs-backoff.ts';
 import { stageObserver } from './telemetry.ts';
 
@@ -24,6 +26,8 @@ export interface IngestHandlerDeps {
   metrics: Metrics;
   retries: RetryPort;
   maxReceiveCount: number;
+  /** X-Ray through Powertools Tracer (loaded on the first sampled invocation); none in tests unless given. */
+  tracing?: MiddlewareObj;
 }
 
 /**
@@ -44,13 +48,14 @@ export function defaultDeps(
       forcePathStyle: config.s3ForcePathStyle,
       requestHandler: { connectionTimeout: 3_000, requestTimeout: 30_000 },
     });
+  const dynamo = clients.dynamo ?? createDocumentClient();
   const loadApiKey = config.llm.apiKeySecretArn ? cachedSecret(config.llm.apiKeySecretArn) : undefined;
   return {
     ingest: createIngestArticle(
       config,
       {
         s3,
-        dynamo: clients.dynamo ?? createDocumentClient(),
+        dynamo,
         ...(loadApiKey ? { loadApiKey } : {}),
         events: clients.events === undefined ? createOutcomeEvents(loadEventsConfig()) : clients.events,
       },
@@ -66,6 +71,7 @@ export function defaultDeps(
       ? new SqsVisibilityBackoff({ queueUrl: config.queueUrl, logger, policy: config.retryBackoff })
       : noBackoff,
     maxReceiveCount: config.maxReceiveCount,
+    tracing: lazyTracing({ serviceName: 'khulasa-ingest', clients: [s3, dynamo] }),
     ...overrides,
   };
 }

@@ -63,7 +63,10 @@ export function recordOutcome(metrics: Metrics, outcome: IngestOutcome): void {
       metrics.addMetric('ArticlesDeleted', MetricUnit.Count, 1);
       break;
     case 'skipped':
-      metrics.addMetric('DuplicatesSkipped', MetricUnit.Count, 1);
+      // Deleting an old version is not a duplicate: counted apart, so DuplicatesSkipped stays meaningful.
+      if (outcome.reason === 'noncurrent_version')
+        metrics.addMetric('NoncurrentVersionDeletes', MetricUnit.Count, 1);
+      else metrics.addMetric('DuplicatesSkipped', MetricUnit.Count, 1);
       break;
   }
 }

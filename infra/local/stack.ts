@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   apiPort: number;
   host?: string;
   bucket?: string;
+  /** Keep object versions, as the CDK stack's bucket does (deletes leave delete markers). @default true */
+  versioned?: boolean;
   tableName?: string;
   maxReceiveCount?: number;
   retryDelaysSeconds?: readonly number[];
@@ -168,6 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         host,
         directory: join(options.dataDir, 's3'),
         buckets: [bucket],
+        versionedBuckets: options.versioned === false ? [] : [bucket],
         onEvent: (record) => queue.send(JSON.stringify({ Records: [record] })).then(() => undefined),
       }),
     );
@@ -194,6 +197,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'WARN',
       // EMF metrics are for CloudWatch; on one machine they would only flood the terminal.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      // No X-Ray daemon on one machine.
+      POWERTOOLS_TRACE_ENABLED: 'false',
     });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'llm_refused',
   'llm_truncated',
   'llm_invalid_output',
+  'summary_too_large',
   'internal',
 ] as const;
 

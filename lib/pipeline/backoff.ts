@@ -8,7 +8,7 @@ export function retryDelaySeconds(
 ): number {
   const exponent = Math.max(0, receiveCount - 1);
   const exponential = Math.min(options.maxSeconds, options.baseSeconds * 2 ** exponent);
-  const wanted = Math.max(exponential, Math.ceil(options.retryAfterSeconds ?? 0));
-  // SQS caps a visibility timeout at 12 hours.
-  return Math.min(wanted, options.maxSeconds, 43_200);
+  // What the server asked for wins over the cap (waiting less would only earn another 429), up to
+  // the 12 hours SQS allows a visibility timeout.
+  return Math.min(Math.max(exponential, Math.ceil(options.retryAfterSeconds ?? 0)), 43_200);
 }

@@ -8,7 +8,9 @@ import type { Summariser } from '../summarise/port.ts';
 import { type PreparedArticle, prepareArticle } from '../text/prepare.ts';
 import { type Announcer, announced } from './announce.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { doneOutcome, type IngestOutcome, RetryLaterError, settle } from './outcome.ts';
+import { removeArticle } from './deletes.ts';
+import { awaitOtherAttempt } from './duplicates.ts';
+import { doneOutcome, type IngestOutcome, settle, withPaidUsage } from './outcome.ts';
 import type { IngestStore, ObjectSource, ReuseQuery } from './ports.ts';
 import { copiedResult, PaidResults, reusedResult, reuseOrLease, summarisesTheSame } from './reuse.ts';
 
@@ -92,10 +94,7 @@ export class IngestArticle {
     const { bucket, key, versionId, etag, size } = event;
     const source: SourceInfo = { bucket, key, versionId, etag, size, contentType: null };
 
-    if (event.kind === 'removed') {
-      const written = await store.tombstone(id, source, event.sequencer, this.clock.now());
-      return written ? { status: 'deleted', id } : { status: 'skipped', id, reason: 'stale' };
-    }
+    if (event.kind === 'removed') return removeArticle(store, id, event, source, this.clock.now());
 
     const claim = await store.claim({
       id,
@@ -107,9 +106,8 @@ export class IngestArticle {
       now: this.clock.now(),
     });
     if (!claim.claimed) {
-      if (claim.reason === 'in_progress') {
-        throw new RetryLaterError(`Record ${id} is being processed by another attempt.`);
-      }
+      if (claim.reason === 'in_progress')
+        return awaitOtherAttempt(id, claim.leaseUntil, attempt.isLastAttempt, this.clock.now());
       return { status: 'skipped', id, reason: claim.reason };
     }
 
@@ -222,7 +220,9 @@ export class IngestArticle {
 
     const notes = store.notesFor(w.id);
     const result = paid?.result ?? (await this.summarise(w, reuse, notes));
-    await writeDone(result, null);
+    await writeDone(result, null).catch((e: unknown) => {
+      throw withPaidUsage(e, result.usage);
+    });
     this.paidResults.forget(paidKey);
     await notes.clear().catch(() => undefined);
     return doneOutcome(w.id, null, result, paid ? 0 : result.usage.llmCalls);

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../domain/error-codes.ts';
 import type { ArticleInfo } from '../domain/record.ts';
-import type { SummaryResult } from '../domain/summary.ts';
+import type { LlmUsage, SummaryResult } from '../domain/summary.ts';
 import { isArticleError, isTransientError, TransientError } from '../errors.ts';
 import { ClaimLostError, type RecordWriter } from './ports.ts';
 
@@ -46,6 +46,22 @@ export function describeCause(e: unknown): string | undefined {
     cause = cause instanceof Error ? cause.cause : undefined;
   }
   return parts.length > 0 ? parts.join(' ← ') : undefined;
+}
+
+/**
+ * A failure after the LLM calls were paid (the record write): the failed record must still show
+ * what they cost, so the usage goes onto the error `settle` reads it from.
+ */
+export function withPaidUsage(e: unknown, usage: LlmUsage): unknown {
+  if (e instanceof ClaimLostError || usage.llmCalls === 0) return e;
+  if (isArticleError(e) || isTransientError(e)) {
+    e.usage ??= usage;
+    return e;
+  }
+  return new TransientError('internal', 'An internal error interrupted processing; it will be retried.', {
+    cause: e,
+    usage,
+  });
 }
 
 /** A done outcome; tokens count only when this attempt itself made the LLM calls. */

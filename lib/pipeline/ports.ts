@@ -45,6 +45,8 @@ export type ClaimOutcome =
       claimed: false;
       reason: 'stale' | 'duplicate' | 'in_progress' | 'deleted';
       record: SummaryRecord | null;
+      /** `in_progress`: epoch ms when the other attempt's lease ends, when known. */
+      leaseUntil?: number;
     };
 
 export interface CompletedWork {
@@ -92,8 +94,17 @@ export interface RecordWriter {
     extra: { article: ArticleInfo | null; usage?: LlmUsage | undefined },
     now: Date,
   ): Promise<void>;
-  /** `ObjectRemoved`: make the record a tombstone unless a newer event already wrote it. */
-  tombstone(id: string, source: SourceInfo, sequencer: string | null, now: Date): Promise<boolean>;
+  /**
+   * `ObjectRemoved`: make the record a tombstone unless a newer event already wrote it. With
+   * `onlyVersionId` (one version deleted for good), only if the record summarises that version.
+   */
+  tombstone(
+    id: string,
+    source: SourceInfo,
+    sequencer: string | null,
+    now: Date,
+    onlyVersionId?: string,
+  ): Promise<boolean>;
 }
 
 /** One lease per content (hash + summary settings), so the same content is paid for once. */

@@ -13,6 +13,7 @@ import { claimState, decideClaim } from './claim-rules.ts';
 import { isConditionFailure, type TableDeps } from './dynamo.ts';
 import { carriedIndexState, needsSync, syncFilterIndex } from './filter-sync.ts';
 import { keyAttributes, type RecordItem, toRecord } from './item.ts';
+import { assertRecordFits } from './item-size.ts';
 import { normaliseSequencer, versionIdentity } from './sequencer.ts';
 import { RECORD_SK } from './table-schema.ts';
 import { deleteTextChunks, writeText } from './text-storage.ts';
@@ -52,7 +53,9 @@ export class DynamoRecordWriter implements RecordWriter {
       if (decision !== 'claim') {
         // A redelivery after a crash: finish the index work the crashed write left pending.
         if (current?.ixp) await this.#syncIndex(current, 'repair');
-        return { claimed: false, reason: decision, record: current ? toRecord(current) : null };
+        const lease =
+          decision === 'in_progress' && current?.leaseUntil ? { leaseUntil: current.leaseUntil } : {};
+        return { claimed: false, reason: decision, record: current ? toRecord(current) : null, ...lease };
       }
       const nowIso = request.now.toISOString();
       const createdAt = current?.createdAt ?? nowIso;
@@ -94,6 +97,7 @@ export class DynamoRecordWriter implements RecordWriter {
   }
 
   async complete(id: string, owner: string, work: CompletedWork, now: Date): Promise<SummaryRecord> {
+    assertRecordFits(id, work);
     const text = await writeText(this.#table, id, work.text);
     const r = work.result;
     const update: Update = {
@@ -164,12 +168,20 @@ export class DynamoRecordWriter implements RecordWriter {
     await this.#syncIndex(saved, 'changed');
   }
 
-  async tombstone(id: string, source: SourceInfo, sequencer: string | null, now: Date): Promise<boolean> {
+  async tombstone(
+    id: string,
+    source: SourceInfo,
+    sequencer: string | null,
+    now: Date,
+    onlyVersionId?: string,
+  ): Promise<boolean> {
     const seq = normaliseSequencer(sequencer);
     const nowIso = now.toISOString();
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const current = await this.#getItem(id);
       if (current?.sequencer && seq && current.sequencer > seq) return false;
+      // A version deleted for good that the record does not summarise: the article is still there.
+      if (onlyVersionId !== undefined && current?.source.versionId !== onlyVersionId) return false;
       const item: RecordItem = current
         ? {
             ...withoutText(current),

@@ -201,11 +201,19 @@ describe('the deployable Lambda artifacts', () => {
 
     expect(forbidden.filter((p) => packages.has(p))).toEqual([]);
     expect(externals.filter((i) => forbidden.some((p) => belongsTo(i.path, p)))).toEqual([]);
-    // Nothing is installed beside it: the api function ships its entry file and source map only.
+    // Beside its entry file and source map, the api ships only Powertools Tracer (and what it
+    // needs), imported on the first sampled invocation, never at init.
     expect(
       readdirSync(dir)
         .filter((f) => f !== 'index.meta.json')
         .sort(),
-    ).toEqual(['index.mjs', 'index.mjs.map']);
+    ).toEqual(['index.mjs', 'index.mjs.map', 'node_modules']);
+    expect(packages.has('@aws-lambda-powertools/tracer')).toBe(false);
+    expect(
+      externals.filter((i) => belongsTo(i.path, '@aws-lambda-powertools/tracer')).map((i) => i.kind),
+    ).toEqual(['dynamic-import', 'dynamic-import']);
+    const beside = readdirSync(path.join(dir, 'node_modules'), { recursive: true }).map(String);
+    expect(beside).toContain(path.join('@aws-lambda-powertools', 'tracer', 'package.json'));
+    expect(beside).not.toContain(path.join('openai', 'package.json'));
   });
 });

@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/app.ts';
 import { defaultDeps } from '../../functions/ingest/deps.ts';
+import type { RetryPort } from '../../functions/ingest/sqs-backoff.ts';
 import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
 import { decodeS3Key } from '../../lib/events/s3-notification.ts';
@@ -29,6 +30,8 @@ export interface IngestRigOptions {
   maxAttempts?: number;
   /** Where the handler publishes outcome events. @default none (outcomes are not announced) */
   events?: OutcomeEvents;
+  /** How failed messages go back to the queue (default: as the config says, i.e. none without QUEUE_URL). */
+  retries?: RetryPort;
 }
 
 export interface IngestRig {
@@ -89,7 +92,11 @@ export async function startIngestRig(options: IngestRigOptions = {}): Promise<In
     ...options.config,
   });
   const ingest = createIngestHandler(
-    defaultDeps({}, config, { s3: handlerS3, dynamo: handlerDynamo, events: options.events ?? null }),
+    defaultDeps(options.retries ? { retries: options.retries } : {}, config, {
+      s3: handlerS3,
+      dynamo: handlerDynamo,
+      events: options.events ?? null,
+    }),
   ) as IngestRig['ingest'];
   const s3 = new S3Client({
     region: REGION,

@@ -81,6 +81,11 @@ export const FAILURE_HELP: Readonly<Record<string, FailureHelp>> = {
     todo: 'Re-run it, or switch to another model first:',
     run: 'reprocess',
   },
+  summary_too_large: {
+    what: 'The summary came out too large to store (over the 400 KB a record can hold).',
+    todo: 'Re-run it, or switch to another model first:',
+    run: 'reprocess',
+  },
   internal: {
     what: 'khulasa failed unexpectedly while processing this article.',
     todo: 'Check the ingest logs for the cause, then redrive:',

@@ -18,6 +18,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ApiAuth } from '../context.ts';
 import { HouseFunction, repoPath } from '../lambda-defaults.ts';
+import { TRACER_MODULES } from '../tracer-modules.ts';
 import { acknowledgeGrantWildcards } from './nag.ts';
 
 /**
@@ -88,6 +89,7 @@ export class Api extends Construct {
       serviceName: 'khulasa-api',
       timeout: Duration.seconds(10),
       memorySize: 512,
+      nodeModules: TRACER_MODULES,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       environment: {

@@ -13,6 +13,7 @@ import { DEFAULT_LLM_CONCURRENCY, DEFAULT_OPENAI_MODEL, DEFAULT_SUMMARY_LANGUAGE
 import { HouseFunction, repoPath } from '../lambda-defaults.ts';
 import { type LlmConcurrencyPlan, planLlmConcurrency } from '../llm-concurrency.ts';
 import { DEFAULT_MAX_RECEIVE_COUNT, INGEST_RETRY_BACKOFF, retryWindowSeconds } from '../retry-policy.ts';
+import { TRACER_MODULES } from '../tracer-modules.ts';
 import { acknowledgeGrantWildcards } from './nag.ts';
 
 /**
@@ -130,7 +131,7 @@ export class Ingestion extends Construct {
       serviceName: 'khulasa-ingest',
       timeout,
       memorySize: 1024,
-      nodeModules: INGEST_LAZY_MODULES,
+      nodeModules: [...INGEST_LAZY_MODULES, ...TRACER_MODULES],
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       environment: {

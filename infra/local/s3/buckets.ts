@@ -158,10 +158,13 @@ export async function deleteObjects(ctx: Ctx, services: Services): Promise<void>
   const results: string[] = [];
   for (const key of keys as string[]) {
     // A store or event failure fails the whole request: no key is reported deleted unless it is.
-    await services.store.remove(ctx.bucket, key, () =>
-      services.report({ kind: 'removed', bucket: ctx.bucket, key }, ctx),
+    const removal = await services.store.remove(ctx.bucket, key, (r) =>
+      services.report({ kind: 'removed', bucket: ctx.bucket, key, ...r }, ctx),
     );
-    if (!quiet) results.push(`<Deleted>${element('Key', key)}</Deleted>`);
+    const marker = removal?.markerCreated
+      ? `${element('DeleteMarker', true)}${element('DeleteMarkerVersionId', removal.versionId)}`
+      : '';
+    if (!quiet) results.push(`<Deleted>${element('Key', key)}${marker}</Deleted>`);
   }
   sendXml(ctx.res, 200, `<DeleteResult xmlns="${S3_NAMESPACE}">${results.join('')}</DeleteResult>`);
 }

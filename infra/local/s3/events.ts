@@ -17,8 +17,25 @@ export type S3EventNotificationRecord = Omit<S3EventRecord, 's3'> & {
 type CreatedBy = 'Put' | 'Post' | 'Copy' | 'CompleteMultipartUpload';
 
 export type StoreChange =
-  | { kind: 'created'; by: CreatedBy; bucket: string; key: string; size: number; eTag: string }
-  | { kind: 'removed'; bucket: string; key: string };
+  | {
+      kind: 'created';
+      by: CreatedBy;
+      bucket: string;
+      key: string;
+      size: number;
+      eTag: string;
+      /** Present when the bucket's versioning is enabled. */
+      versionId?: string | undefined;
+    }
+  | {
+      kind: 'removed';
+      bucket: string;
+      key: string;
+      /** The delete marker created, or the version deleted; absent on an unversioned bucket. */
+      versionId?: string | undefined;
+      /** A simple DELETE on a versioned bucket: S3 reports `ObjectRemoved:DeleteMarkerCreated`. */
+      markerCreated?: boolean;
+    };
 
 /**
  * Sequencers: 16 uppercase hex digits, strictly increasing within a run and across restarts —
@@ -45,21 +62,30 @@ export function eventRecord(
   change: StoreChange,
   context: { region: string; sourceIp: string; requestId: string; sequencer: string },
 ): S3EventNotificationRecord {
+  // S3's field order: key, size, eTag, versionId, sequencer; removals carry no size nor eTag.
+  const version = change.versionId === undefined ? {} : { versionId: change.versionId };
   const object =
     change.kind === 'created'
       ? {
           key: encodeS3EventKey(change.key),
           size: change.size,
           eTag: change.eTag,
+          ...version,
           sequencer: context.sequencer,
         }
-      : { key: encodeS3EventKey(change.key), sequencer: context.sequencer };
+      : { key: encodeS3EventKey(change.key), ...version, sequencer: context.sequencer };
+  const eventName =
+    change.kind === 'created'
+      ? `ObjectCreated:${change.by}`
+      : change.markerCreated
+        ? 'ObjectRemoved:DeleteMarkerCreated'
+        : 'ObjectRemoved:Delete';
   return {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
     awsRegion: context.region,
     eventTime: new Date().toISOString(),
-    eventName: change.kind === 'created' ? `ObjectCreated:${change.by}` : 'ObjectRemoved:Delete',
+    eventName,
     userIdentity: { principalId: 'AWS:KHULASALOCAL' },
     requestParameters: { sourceIPAddress: context.sourceIp },
     responseElements: {

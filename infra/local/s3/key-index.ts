@@ -15,6 +15,8 @@ export interface ObjectMeta {
   metadata: Record<string, string>;
   /** The data file (beside the sidecar) holding this version's bytes. */
   data: string;
+  /** Set when the bucket's versioning was enabled as it was stored; absent is S3's `null` version. */
+  versionId?: string;
 }
 
 interface Entry {

@@ -96,8 +96,8 @@ export async function completeMultipartUpload(ctx: Ctx, services: Services, key:
     throw e;
   }
   const fields = { headers: upload.headers, metadata: upload.metadata, etag };
-  await services.store.commit(ctx.bucket, key, received, fields, (stored) =>
-    services.report(
+  const committed = await services.store.commit(ctx.bucket, key, received, fields, async (stored) => {
+    await services.report(
       {
         kind: 'created',
         by: 'CompleteMultipartUpload',
@@ -105,16 +105,19 @@ export async function completeMultipartUpload(ctx: Ctx, services: Services, key:
         key,
         size: stored.size,
         eTag: stored.etag,
+        versionId: stored.versionId,
       },
       ctx,
-    ),
-  );
+    );
+    return stored;
+  });
   await services.uploads.remove(upload);
   sendXml(
     ctx.res,
     200,
     `<CompleteMultipartUploadResult xmlns="${S3_NAMESPACE}">${element('Location', `/${ctx.bucket}/${encodeURIComponent(key)}`)}` +
       `${element('Bucket', ctx.bucket)}${element('Key', key)}${element('ETag', quoted(etag))}</CompleteMultipartUploadResult>`,
+    committed.versionId === undefined ? {} : { 'x-amz-version-id': committed.versionId },
   );
 }
 
@@ -122,6 +125,51 @@ export async function abortMultipartUpload(ctx: Ctx, services: Services, key: st
   await services.uploads.remove(await uploadOf(ctx, services, key));
   ctx.res.writeHead(204);
   ctx.res.end();
+}
+
+/** ListMultipartUploads (`GET /<bucket>?uploads`): prefix, key/upload-id markers and max-uploads; no delimiter. */
+export async function listMultipartUploads(ctx: Ctx, services: Services): Promise<void> {
+  const { query } = ctx;
+  services.store.index(ctx.bucket);
+  if (query.has('delimiter')) {
+    throw new S3Error(
+      'NotImplemented',
+      501,
+      'ListMultipartUploads with a delimiter is not implemented here.',
+    );
+  }
+  const prefix = query.get('prefix') ?? '';
+  const keyMarker = query.get('key-marker') ?? '';
+  const idMarker = query.get('upload-id-marker') ?? '';
+  const maxUploads = Math.min(1000, Math.max(0, Number(query.get('max-uploads') ?? 1000) || 0));
+  const all = (await services.uploads.list(ctx.bucket)).filter((u) => u.key.startsWith(prefix));
+  const start = keyMarker
+    ? all.findIndex((u) => {
+        const order = Buffer.compare(Buffer.from(u.key, 'utf8'), Buffer.from(keyMarker, 'utf8'));
+        return order > 0 || (order === 0 && idMarker !== '' && u.id > idMarker);
+      })
+    : 0;
+  const after = start < 0 ? [] : all.slice(start);
+  const page = after.slice(0, maxUploads);
+  const truncated = after.length > page.length;
+  const last = page.at(-1);
+  const person = `${element('ID', OWNER.id)}${element('DisplayName', OWNER.displayName)}`;
+  const uploads = page
+    .map(
+      (u) =>
+        `<Upload>${element('Key', u.key)}${element('UploadId', u.id)}<Initiator>${person}</Initiator>` +
+        `<Owner>${person}</Owner>${element('StorageClass', 'STANDARD')}${element('Initiated', u.initiated)}</Upload>`,
+    )
+    .join('');
+  sendXml(
+    ctx.res,
+    200,
+    `<ListMultipartUploadsResult xmlns="${S3_NAMESPACE}">${element('Bucket', ctx.bucket)}` +
+      `${element('KeyMarker', keyMarker)}${element('UploadIdMarker', idMarker)}` +
+      `${truncated && last ? `${element('NextKeyMarker', last.key)}${element('NextUploadIdMarker', last.id)}` : ''}` +
+      `${element('Prefix', prefix)}${element('MaxUploads', maxUploads)}${element('IsTruncated', truncated)}` +
+      `${uploads}</ListMultipartUploadsResult>`,
+  );
 }
 
 export async function listParts(ctx: Ctx, services: Services, key: string): Promise<void> {

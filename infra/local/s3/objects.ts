@@ -13,7 +13,7 @@ import {
   type Services,
 } from './context.ts';
 import type { ObjectMeta } from './key-index.ts';
-import { checkKey } from './store.ts';
+import { checkKey, type Removal } from './store.ts';
 import { element, invalidArgument, S3_NAMESPACE, S3Error, sendXml } from './xml.ts';
 
 /** The MD5 a client announced in Content-MD5, checked against what arrived (BadDigest). */
@@ -38,17 +38,29 @@ export async function putObject(ctx: Ctx, services: Services, key: string): Prom
   }
   const meta = await services.store.commit(ctx.bucket, key, received, fields, async (stored) => {
     await services.report(
-      { kind: 'created', by: 'Put', bucket: ctx.bucket, key, size: stored.size, eTag: stored.etag },
+      {
+        kind: 'created',
+        by: 'Put',
+        bucket: ctx.bucket,
+        key,
+        size: stored.size,
+        eTag: stored.etag,
+        versionId: stored.versionId,
+      },
       ctx,
     );
     return stored;
   });
-  ctx.res.writeHead(200, { etag: quoted(meta.etag), 'content-length': '0' });
+  ctx.res.writeHead(200, { etag: quoted(meta.etag), 'content-length': '0', ...versionHeader(meta) });
   ctx.res.end();
 }
 
 export async function getObject(ctx: Ctx, services: Services, key: string): Promise<void> {
-  const { meta, handle } = await services.store.open(ctx.bucket, key);
+  const { meta, handle } = await services.store.open(
+    ctx.bucket,
+    key,
+    ctx.query.get('versionId') ?? undefined,
+  );
   let handed = false;
   try {
     const condition = preconditionStatus(ctx.req, meta);
@@ -62,7 +74,7 @@ export async function getObject(ctx: Ctx, services: Services, key: string): Prom
         },
       );
     }
-    const headers = objectHeaders(meta, ctx.query);
+    const headers = { ...objectHeaders(meta, ctx.query), ...versionHeader(meta) };
     if (condition === 304) {
       ctx.res.writeHead(304, { etag: headers.etag ?? '', 'last-modified': headers['last-modified'] ?? '' });
       ctx.res.end();
@@ -102,12 +114,28 @@ function stream(ctx: Ctx, handle: FileHandle, start: number, end: number): Promi
   });
 }
 
+/** `x-amz-version-id` for an object stored while versioning was enabled (none for the `null` version). */
+const versionHeader = (meta: { versionId?: string | undefined }): Record<string, string> =>
+  meta.versionId === undefined ? {} : { 'x-amz-version-id': meta.versionId };
+
+/** DeleteObject: with `versionId` that version goes for good; without, a versioned bucket gets a delete marker. */
 export async function deleteObject(ctx: Ctx, services: Services, key: string): Promise<void> {
-  await services.store.remove(ctx.bucket, key, () =>
-    services.report({ kind: 'removed', bucket: ctx.bucket, key }, ctx),
-  );
-  ctx.res.writeHead(204);
+  const versionId = ctx.query.get('versionId') ?? undefined;
+  const report = (removal: Removal) =>
+    services.report({ kind: 'removed', bucket: ctx.bucket, key, ...removal }, ctx);
+  const removal =
+    versionId === undefined
+      ? await services.store.remove(ctx.bucket, key, report)
+      : await services.store.removeVersion(ctx.bucket, key, versionId, report);
+  ctx.res.writeHead(204, removalHeaders(removal));
   ctx.res.end();
+}
+
+function removalHeaders(removal: Removal | null): Record<string, string> {
+  return {
+    ...(removal?.versionId === undefined ? {} : { 'x-amz-version-id': removal.versionId }),
+    ...(removal?.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}),
+  };
 }
 
 /** `x-amz-copy-source`: `[/]bucket/key[?versionId=…]`, URL-encoded. */
@@ -177,11 +205,19 @@ export async function copyObject(ctx: Ctx, services: Services, key: string): Pro
       : { headers: source.headers, metadata: source.metadata };
   const meta = await services.store.commit(ctx.bucket, key, received, fields, async (stored) => {
     await services.report(
-      { kind: 'created', by: 'Copy', bucket: ctx.bucket, key, size: stored.size, eTag: stored.etag },
+      {
+        kind: 'created',
+        by: 'Copy',
+        bucket: ctx.bucket,
+        key,
+        size: stored.size,
+        eTag: stored.etag,
+        versionId: stored.versionId,
+      },
       ctx,
     );
     return stored;
   });
   const body = `<CopyObjectResult xmlns="${S3_NAMESPACE}">${element('LastModified', meta.lastModified)}${element('ETag', quoted(meta.etag))}</CopyObjectResult>`;
-  sendXml(ctx.res, 200, body, { 'last-modified': httpDate(meta.lastModified) });
+  sendXml(ctx.res, 200, body, { 'last-modified': httpDate(meta.lastModified), ...versionHeader(meta) });
 }

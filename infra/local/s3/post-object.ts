@@ -91,7 +91,15 @@ export async function postObject(ctx: Ctx, services: Services): Promise<void> {
     { headers, metadata },
     async (stored) => {
       await services.report(
-        { kind: 'created', by: 'Post', bucket: ctx.bucket, key, size: stored.size, eTag: stored.etag },
+        {
+          kind: 'created',
+          by: 'Post',
+          bucket: ctx.bucket,
+          key,
+          size: stored.size,
+          eTag: stored.etag,
+          versionId: stored.versionId,
+        },
         ctx,
       );
       return stored;

@@ -8,12 +8,26 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureDir, type StoreFs, TEMP_PREFIX } from './durable.ts';
 import { KeyIndex, type ObjectMeta } from './key-index.ts';
+import { checkStoredVersion, isDeleteMarker, type KeyVersions, type Version } from './versions.ts';
 
 const HASH = /^[0-9a-f]{64}$/;
 const DATA_FILE = /^([0-9a-f]{64})-[0-9a-f]{16}$/;
 
-function parseSidecar(text: string, hash: string, files: Set<string>): ObjectMeta {
-  const meta = JSON.parse(text) as Partial<ObjectMeta>;
+/** A sidecar: the current version (an object or a delete marker) and any older versions. */
+function parseSidecar(text: string, hash: string, files: Set<string>): KeyVersions {
+  const { older, ...head } = JSON.parse(text) as Partial<ObjectMeta> & { older?: unknown };
+  if (typeof head.key !== 'string' || createHash('sha256').update(head.key, 'utf8').digest('hex') !== hash) {
+    throw new Error('its key does not match its file name');
+  }
+  if (older !== undefined && !Array.isArray(older)) throw new Error('its older versions are malformed');
+  const key = head.key;
+  const olderVersions = (older ?? []).map((v: unknown) => checkStoredVersion(v, key, files));
+  const current: Version =
+    'deleteMarker' in head ? checkStoredVersion(head, key, files) : parseCurrent(head, hash, files);
+  return { current, older: olderVersions };
+}
+
+function parseCurrent(meta: Partial<ObjectMeta>, hash: string, files: Set<string>): ObjectMeta {
   const isStrings = (value: unknown) =>
     typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
   if (typeof meta.key !== 'string' || createHash('sha256').update(meta.key, 'utf8').digest('hex') !== hash) {
@@ -39,8 +53,9 @@ export async function scanBucket(
   root: string,
   bucket: string,
   report: (line: string) => void,
-): Promise<KeyIndex> {
+): Promise<{ index: KeyIndex; history: Map<string, KeyVersions> }> {
   const found: ObjectMeta[] = [];
+  const history = new Map<string, KeyVersions>();
   const bucketDir = join(root, bucket);
   for (const fanOut of await fs.readdir(bucketDir, { withFileTypes: true })) {
     if (!fanOut.isDirectory() || !/^[0-9a-f]{2}$/.test(fanOut.name)) continue;
@@ -56,9 +71,11 @@ export async function scanBucket(
       const hash = name.endsWith('.json') ? name.slice(0, -'.json'.length) : '';
       if (!HASH.test(hash)) continue;
       try {
-        const meta = parseSidecar(await fs.readFile(join(dir, name), 'utf8'), hash, files);
-        found.push(meta);
-        referenced.add(meta.data);
+        const versions = parseSidecar(await fs.readFile(join(dir, name), 'utf8'), hash, files);
+        const { current } = versions;
+        if (current && !isDeleteMarker(current)) found.push(current);
+        if (versions.older.length > 0 || isDeleteMarker(current)) history.set(current?.key ?? '', versions);
+        for (const v of [current, ...versions.older]) if (v && !isDeleteMarker(v)) referenced.add(v.data);
       } catch (e: unknown) {
         corrupt.add(hash);
         const movedTo = await moveAside(fs, root, bucket, dir, name);
@@ -75,7 +92,7 @@ export async function scanBucket(
       else await fs.unlink(join(dir, name));
     }
   }
-  return KeyIndex.of(found);
+  return { index: KeyIndex.of(found), history };
 }
 
 async function moveAside(

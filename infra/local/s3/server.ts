@@ -23,6 +23,7 @@ import {
   abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
+  listMultipartUploads,
   listParts,
   uploadPart,
 } from './multipart.ts';
@@ -31,6 +32,7 @@ import { postObject } from './post-object.ts';
 import { importS3rverObjects } from './s3rver-import.ts';
 import { ObjectStore } from './store.ts';
 import { Uploads } from './uploads.ts';
+import { getBucketVersioning, listObjectVersions, putBucketVersioning } from './versioning.ts';
 import { newRequestId, S3Error, sendError } from './xml.ts';
 
 export interface LocalS3Options {
@@ -42,6 +44,11 @@ export interface LocalS3Options {
   directory: string;
   /** Created if missing. */
   buckets: string[];
+  /**
+   * Buckets whose versioning is switched on at start (when it was never set), as the CDK stack
+   * creates its bucket. Others start unversioned; PutBucketVersioning changes either.
+   */
+  versionedBuckets?: string[];
   /** Region written into event records. Default 'us-east-1'. */
   region?: string;
   /**
@@ -52,6 +59,8 @@ export interface LocalS3Options {
    * `(r) => records.push(r)` (which return a number) still type-check.
    */
   onEvent: (record: S3EventNotificationRecord) => unknown;
+  /** Multipart uploads begun this many hours ago, never completed nor aborted, go at start. @default 24 */
+  abandonedUploadHours?: number;
   /** The file-system calls the store makes; tests inject failures here. Default node:fs/promises. */
   fs?: StoreFs;
 }
@@ -146,8 +155,17 @@ async function openServices(opts: LocalS3Options, fs: StoreFs): Promise<Services
   const store = new ObjectStore(opts.directory, fs);
   const uploads = new Uploads(opts.directory, fs);
   await store.load((line) => console.error(line));
-  await uploads.load();
+  const abandoned = await uploads.load({ abandonAfterMs: (opts.abandonedUploadHours ?? 24) * 3_600_000 });
+  if (abandoned > 0) {
+    console.error(
+      `local S3: removed ${abandoned} multipart upload(s) abandoned for over ${opts.abandonedUploadHours ?? 24} h`,
+    );
+  }
   for (const bucket of opts.buckets) await store.createBucket(bucket);
+  for (const bucket of opts.versionedBuckets ?? []) {
+    await store.createBucket(bucket);
+    if (store.versioningOf(bucket) === undefined) await store.setVersioning(bucket, 'Enabled');
+  }
   await importS3rverObjects(store, (line) => console.error(line));
   const nextSequencer = sequencerFor(join(opts.directory, SEQUENCER_FILE));
   return {
@@ -249,6 +267,10 @@ async function route(ctx: Ctx, services: Services): Promise<void> {
   if (key === undefined) {
     if (method === 'POST' && query.has('delete')) return deleteObjects(ctx, services);
     if (method === 'GET' && query.has('location')) return getBucketLocation(ctx, services);
+    if (method === 'GET' && query.has('versioning')) return getBucketVersioning(ctx, services);
+    if (method === 'PUT' && query.has('versioning')) return putBucketVersioning(ctx, services);
+    if (method === 'GET' && query.has('versions')) return listObjectVersions(ctx, services);
+    if (method === 'GET' && query.has('uploads')) return listMultipartUploads(ctx, services);
     if (hasAny(query, UNSUPPORTED)) throw notImplemented();
     if (method === 'PUT') return createBucket(ctx, services);
     if (method === 'HEAD') return headBucket(ctx, services);

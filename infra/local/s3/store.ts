@@ -3,35 +3,51 @@
  * `<root>/<bucket>/<h[0..2]>/<h>.json` (the metadata sidecar, with the key) and
  * `<root>/<bucket>/<h[0..2]>/<h>-<version>` (its bytes), h = hex SHA-256 of the UTF-8 key.
  * The sidecar's rename is the commit point: it names the data file of the current version, so
- * a crash at any moment leaves the old object or the new one, never a mix.
+ * a crash at any moment leaves the old object or the new one, never a mix. On a versioned bucket
+ * the same sidecar also lists the older versions and delete markers (see versions.ts).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BucketState } from './bucket-state.ts';
 import {
   ensureDir,
   Locks,
   type Received,
   receive,
-  type StoreFs,
   syncDir,
   UnsyncedRenameError,
   writeAtomically,
 } from './durable.ts';
-import { KeyIndex, type ObjectMeta } from './key-index.ts';
-import { scanBucket } from './recovery.ts';
-import { noSuchBucket, noSuchKey, S3Error } from './xml.ts';
+import type { ObjectMeta } from './key-index.ts';
+import {
+  type DeleteMarker,
+  deletedKey,
+  isDeleteMarker,
+  type KeyVersions,
+  newVersionId,
+  readableVersion,
+  sidecarText,
+  type Version,
+  versionIdOf,
+  withNewCurrent,
+  withoutVersion,
+} from './versions.ts';
+import { noSuchKey, S3Error } from './xml.ts';
+
+/** What a DELETE did: the version it removed or the delete marker it created. */
+export interface Removal {
+  /** The version id S3 answers with (`x-amz-version-id`), absent for an unversioned bucket. */
+  versionId: string | undefined;
+  /** A simple DELETE on a versioned bucket: a delete marker became the current version. */
+  markerCreated: boolean;
+  /** The version removed (or the one now current) is a delete marker. */
+  deleteMarker: boolean;
+}
 
 const MAX_KEY_BYTES = 1024;
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 const hashOf = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
-
-function checkBucketName(bucket: string): void {
-  if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {
-    throw new S3Error('InvalidBucketName', 400, 'The specified bucket is not valid.', { BucketName: bucket });
-  }
-}
 
 export function checkKey(key: string): void {
   if (key.length === 0) throw new S3Error('InvalidArgument', 400, 'An object key must not be empty.');
@@ -43,77 +59,31 @@ export function checkKey(key: string): void {
 /** What a commit writes besides the bytes. */
 export type ObjectFields = Pick<ObjectMeta, 'headers' | 'metadata'> & { etag?: string };
 
-export class ObjectStore {
-  private readonly buckets = new Map<string, KeyIndex>();
-  private readonly created = new Map<string, string>();
+export class ObjectStore extends BucketState {
   private readonly locks = new Locks();
-  readonly root: string;
-  readonly fs: StoreFs;
-
-  constructor(root: string, fs: StoreFs) {
-    this.root = root;
-    this.fs = fs;
-  }
-
-  /** Loads every bucket under the root, cleaning up what a crash left behind. */
-  async load(report: (line: string) => void): Promise<void> {
-    await ensureDir(this.fs, this.root);
-    for (const entry of await this.fs.readdir(this.root, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !BUCKET_NAME.test(entry.name)) continue;
-      this.buckets.set(entry.name, await scanBucket(this.fs, this.root, entry.name, report));
-      this.created.set(entry.name, (await this.fs.stat(join(this.root, entry.name))).birthtime.toISOString());
-    }
-  }
-
-  bucketNames(): string[] {
-    return [...this.buckets.keys()].sort();
-  }
-
-  createdAt(bucket: string): string {
-    return this.created.get(bucket) ?? new Date(0).toISOString();
-  }
-
-  index(bucket: string): KeyIndex {
-    const index = this.buckets.get(bucket);
-    if (!index) throw noSuchBucket(bucket);
-    return index;
-  }
-
-  async createBucket(bucket: string): Promise<void> {
-    checkBucketName(bucket);
-    if (this.buckets.has(bucket)) return;
-    await ensureDir(this.fs, join(this.root, bucket));
-    if (this.buckets.has(bucket)) return;
-    this.buckets.set(bucket, new KeyIndex());
-    this.created.set(bucket, new Date().toISOString());
-  }
-
-  async deleteBucket(bucket: string): Promise<void> {
-    if (this.index(bucket).size > 0) {
-      throw new S3Error('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty.', {
-        BucketName: bucket,
-      });
-    }
-    this.buckets.delete(bucket);
-    this.created.delete(bucket);
-    await this.fs.rm(join(this.root, bucket), { recursive: true, force: true });
-    await syncDir(this.fs, this.root);
-  }
 
   head(bucket: string, key: string): ObjectMeta {
     const meta = this.index(bucket).get(key);
-    if (!meta) throw noSuchKey(key);
-    return meta;
+    if (meta) return meta;
+    const current = this.history.get(bucket)?.get(key)?.current;
+    throw isDeleteMarker(current) ? deletedKey(key, current) : noSuchKey(key);
   }
 
   private dirOf(bucket: string, hash: string): string {
     return join(this.root, bucket, hash.slice(0, 2));
   }
 
-  /** Opens the current version's bytes (a replaced version stays readable while open). */
-  async open(bucket: string, key: string): Promise<{ meta: ObjectMeta; handle: FileHandle }> {
+  /** Opens the current version's bytes, or version `versionId`'s (a replaced version stays readable while open). */
+  async open(
+    bucket: string,
+    key: string,
+    versionId?: string,
+  ): Promise<{ meta: ObjectMeta; handle: FileHandle }> {
     for (let attempt = 0; ; attempt++) {
-      const meta = this.head(bucket, key);
+      const meta =
+        versionId === undefined
+          ? this.head(bucket, key)
+          : readableVersion(this.versionsOf(bucket, key), key, versionId);
       try {
         const handle = await this.fs.open(join(this.dirOf(bucket, hashOf(key)), meta.data), 'r');
         return { meta, handle };
@@ -148,7 +118,7 @@ export class ObjectStore {
     fields: ObjectFields,
     after: (meta: ObjectMeta) => Promise<T>,
   ): Promise<T> {
-    const index = this.index(bucket);
+    this.index(bucket);
     const hash = hashOf(key);
     const dir = this.dirOf(bucket, hash);
     return this.locks.run(`${bucket}/${key}`, async () => {
@@ -160,6 +130,7 @@ export class ObjectStore {
         headers: fields.headers,
         metadata: fields.metadata,
         data: `${hash}-${randomBytes(8).toString('hex')}`,
+        ...(this.versioning.get(bucket) === 'Enabled' ? { versionId: newVersionId() } : {}),
       };
       const dataPath = join(dir, meta.data);
       try {
@@ -168,38 +139,120 @@ export class ObjectStore {
         await this.discard(received);
         throw e;
       }
+      const { after: versions, dropped } = withNewCurrent(this.versionsOf(bucket, key), meta);
       try {
-        await writeAtomically(this.fs, dir, `${hash}.json`, JSON.stringify(meta));
+        await writeAtomically(this.fs, dir, `${hash}.json`, sidecarText(versions) as string);
       } catch (e: unknown) {
         if (e instanceof UnsyncedRenameError) {
           // The new sidecar is in place, the old one may come back after a crash: serve the new
           // version, keep both data files (the next start removes whichever is unreferenced).
-          index.set(meta);
+          this.setVersions(bucket, key, versions);
         } else await this.fs.unlink(dataPath).catch(() => undefined);
         throw e;
       }
-      const replaced = index.get(key);
-      index.set(meta);
-      if (replaced) await this.fs.unlink(join(dir, replaced.data)).catch(() => undefined);
+      this.setVersions(bucket, key, versions);
+      await this.unlinkData(dir, dropped);
       return after(meta);
     });
   }
 
-  /** Removes `key` durably; `after` (the event) runs only if there was something to remove. */
-  async remove(bucket: string, key: string, after: () => Promise<void>): Promise<boolean> {
-    const index = this.index(bucket);
+  /**
+   * A simple DELETE: on an unversioned bucket removes `key` durably; on a versioned one makes a
+   * delete marker its current version. `after` (the event) runs only if something changed.
+   */
+  async remove(
+    bucket: string,
+    key: string,
+    after: (removal: Removal) => Promise<void>,
+  ): Promise<Removal | null> {
+    const status = this.versioningOf(bucket);
+    if (status === undefined) {
+      // Unversioned: the key and its data go (nothing to do when it does not exist).
+      return this.removeVersions(
+        bucket,
+        key,
+        ({ current }) =>
+          current
+            ? {
+                versions: { current: undefined, older: [] },
+                dropped: [current],
+                removal: { versionId: undefined, markerCreated: false, deleteMarker: false },
+              }
+            : undefined,
+        after,
+      );
+    }
+    const marker: DeleteMarker = {
+      key,
+      deleteMarker: true,
+      lastModified: new Date().toISOString(),
+      ...(status === 'Enabled' ? { versionId: newVersionId() } : {}),
+    };
+    return this.removeVersions(
+      bucket,
+      key,
+      (before) => {
+        const { after: versions, dropped } = withNewCurrent(before, marker);
+        return {
+          versions,
+          dropped,
+          removal: { versionId: versionIdOf(marker), markerCreated: true, deleteMarker: true },
+        };
+      },
+      after,
+    );
+  }
+
+  /** DELETE with `versionId`: removes that one version for good (the next newest becomes current). */
+  removeVersion(
+    bucket: string,
+    key: string,
+    versionId: string,
+    after: (removal: Removal) => Promise<void>,
+  ): Promise<Removal | null> {
+    return this.removeVersions(
+      bucket,
+      key,
+      (before) => {
+        const { after: versions, removed } = withoutVersion(before, versionId);
+        if (!removed) return undefined;
+        const removal = { versionId, markerCreated: false, deleteMarker: isDeleteMarker(removed) };
+        return { versions, dropped: [removed], removal };
+      },
+      after,
+    );
+  }
+
+  private async removeVersions(
+    bucket: string,
+    key: string,
+    change: (
+      before: KeyVersions,
+    ) => { versions: KeyVersions; dropped: Version[]; removal: Removal } | undefined,
+    after: (removal: Removal) => Promise<void>,
+  ): Promise<Removal | null> {
+    this.index(bucket);
     const hash = hashOf(key);
     const dir = this.dirOf(bucket, hash);
     return this.locks.run(`${bucket}/${key}`, async () => {
-      const existing = index.get(key);
-      if (!existing) return false;
-      await this.fs.unlink(join(dir, `${hash}.json`));
-      index.delete(key);
+      const changed = change(this.versionsOf(bucket, key));
+      if (!changed) return null;
+      const text = sidecarText(changed.versions);
+      await ensureDir(this.fs, dir);
+      if (text === null) await this.fs.unlink(join(dir, `${hash}.json`));
+      else await writeAtomically(this.fs, dir, `${hash}.json`, text);
+      this.setVersions(bucket, key, changed.versions);
       // Until the directory is synced the sidecar may come back after a crash: keep its data.
       await syncDir(this.fs, dir);
-      await this.fs.unlink(join(dir, existing.data)).catch(() => undefined);
-      await after();
-      return true;
+      await this.unlinkData(dir, changed.dropped);
+      await after(changed.removal);
+      return changed.removal;
     });
+  }
+
+  private async unlinkData(dir: string, versions: Version[]): Promise<void> {
+    for (const v of versions) {
+      if (!isDeleteMarker(v)) await this.fs.unlink(join(dir, v.data)).catch(() => undefined);
+    }
   }
 }

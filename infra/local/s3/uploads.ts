@@ -48,15 +48,57 @@ export class Uploads {
     this.fs = fs;
   }
 
-  /** Removes temporary files a crash left in uploads in progress. */
-  async load(): Promise<void> {
+  /**
+   * Removes temporary files a crash left in uploads in progress, and uploads abandoned longer than
+   * `abandonAfterMs` (started and never completed nor aborted), as an S3 lifecycle rule
+   * `AbortIncompleteMultipartUpload` would. Returns how many uploads it removed.
+   */
+  async load(options: { abandonAfterMs: number; now?: number }): Promise<number> {
     await ensureDir(this.fs, this.dir);
+    const cutoff = (options.now ?? Date.now()) - options.abandonAfterMs;
+    let removed = 0;
     for (const id of await this.fs.readdir(this.dir)) {
       if (!UPLOAD_ID.test(id)) continue;
-      for (const name of await this.fs.readdir(join(this.dir, id))) {
-        if (name.startsWith(TEMP_PREFIX)) await this.fs.unlink(join(this.dir, id, name));
+      const dir = join(this.dir, id);
+      if ((await this.startedAt(id)) < cutoff) {
+        await this.fs.rm(dir, { recursive: true, force: true });
+        removed += 1;
+        continue;
+      }
+      for (const name of await this.fs.readdir(dir)) {
+        if (name.startsWith(TEMP_PREFIX)) await this.fs.unlink(join(dir, name));
       }
     }
+    if (removed > 0) await syncDir(this.fs, this.dir);
+    return removed;
+  }
+
+  /** When an upload began: its `initiated`, or its folder's time when a crash left no upload.json. */
+  private async startedAt(id: string): Promise<number> {
+    const upload = await this.read(id).catch(() => null);
+    const initiated = upload ? Date.parse(upload.initiated) : Number.NaN;
+    if (!Number.isNaN(initiated)) return initiated;
+    return (await this.fs.stat(join(this.dir, id))).mtimeMs;
+  }
+
+  private async read(id: string): Promise<Upload> {
+    return JSON.parse(await this.fs.readFile(join(this.dir, id, 'upload.json'), 'utf8')) as Upload;
+  }
+
+  /** The uploads in progress for `bucket`, in S3's order: by key, then by when they began. */
+  async list(bucket: string): Promise<Upload[]> {
+    const found: Upload[] = [];
+    for (const id of await this.fs.readdir(this.dir)) {
+      if (!UPLOAD_ID.test(id)) continue;
+      const upload = await this.read(id).catch(() => null);
+      if (upload?.bucket === bucket) found.push(upload);
+    }
+    return found.sort(
+      (a, b) =>
+        Buffer.compare(Buffer.from(a.key, 'utf8'), Buffer.from(b.key, 'utf8')) ||
+        a.initiated.localeCompare(b.initiated) ||
+        a.id.localeCompare(b.id),
+    );
   }
 
   async create(upload: Omit<Upload, 'id' | 'initiated'>): Promise<Upload> {

@@ -9,6 +9,8 @@ export class S3Error extends Error {
   readonly code: string;
   readonly status: number;
   readonly extra: Record<string, string>;
+  /** Response headers sent with the error document (e.g. `x-amz-delete-marker`). */
+  headers: Record<string, string> = {};
 
   constructor(code: string, status: number, message: string, extra: Record<string, string> = {}) {
     super(message);
@@ -16,6 +18,11 @@ export class S3Error extends Error {
     this.code = code;
     this.status = status;
     this.extra = extra;
+  }
+
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers };
+    return this;
   }
 }
 
@@ -94,9 +101,9 @@ export function sendError(
     `<Error>${element('Code', error.code)}${element('Message', error.message)}${extra}` +
     `${element('RequestId', requestId)}</Error>`;
   if (method === 'HEAD') {
-    res.writeHead(error.status, { 'x-amz-request-id': requestId });
+    res.writeHead(error.status, { ...error.headers, 'x-amz-request-id': requestId });
     res.end();
-  } else sendXml(res, error.status, body, { 'x-amz-request-id': requestId });
+  } else sendXml(res, error.status, body, { ...error.headers, 'x-amz-request-id': requestId });
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

@@ -15,4 +15,9 @@ describe('retryDelaySeconds', () => {
   it('waits at least as long as the LLM asked with retry-after', () => {
     expect(retryDelaySeconds(1, { ...opts, retryAfterSeconds: 75.2 })).toBe(76);
   });
+
+  it('honours a retry-after beyond the backoff cap, up to the 12 hours SQS allows', () => {
+    expect(retryDelaySeconds(1, { ...opts, retryAfterSeconds: 3_600 })).toBe(3_600);
+    expect(retryDelaySeconds(1, { ...opts, retryAfterSeconds: 100_000 })).toBe(43_200);
+  });
 });

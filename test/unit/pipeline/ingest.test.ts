@@ -43,6 +43,7 @@ class FakeStore implements IngestStore {
   failed: { id: string; code: string; transient: boolean; message: string; usage?: unknown }[] = [];
   tombstones: string[] = [];
   claimOutcome: ClaimOutcome | null = null;
+  completeError: Error | null = null;
   reusable: SummaryRecord | null = null;
   /** What beginContentWork answers, in order; then `acquired`. */
   leases: ContentWork[] = [];
@@ -54,6 +55,7 @@ class FakeStore implements IngestStore {
     return this.claimOutcome ?? { claimed: true, record: {} as SummaryRecord, previous: null };
   }
   async complete(id: string, owner: string, work: Parameters<IngestStore['complete']>[2]) {
+    if (this.completeError) throw this.completeError;
     this.completed.push({ id, owner, reusedFrom: work.reusedFrom, result: work.result });
     return {} as SummaryRecord;
   }
@@ -219,6 +221,53 @@ describe('IngestArticle', () => {
     store.claimOutcome = { claimed: false, reason: 'in_progress', record: null };
 
     await expect(ingest.handle(event('a.txt'), attempt())).rejects.toBeInstanceOf(RetryLaterError);
+  });
+
+  it("waits out the rest of the other attempt's lease before coming back", async () => {
+    const { ingest, store, clock } = setup({ 'a.txt': 'عنوان\nنص' });
+    store.claimOutcome = {
+      claimed: false,
+      reason: 'in_progress',
+      record: null,
+      leaseUntil: clock.ms + 95_400,
+    };
+
+    const error = await ingest.handle(event('a.txt'), attempt()).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetryLaterError);
+    expect((error as RetryLaterError).retryAfterSeconds).toBe(96);
+  });
+
+  it('keeps the usage of paid LLM calls on the failed record when the record write fails on the last try', async () => {
+    const { ingest, store } = setup({ 'a.txt': 'عنوان\nنص' });
+    store.completeError = new Error('ValidationException: Item size has exceeded the maximum allowed size');
+
+    await expect(ingest.handle(event('a.txt'), attempt({ isLastAttempt: true }))).rejects.toBeInstanceOf(
+      RetryLaterError,
+    );
+
+    expect(store.failed).toEqual([
+      expect.objectContaining({ code: 'internal', usage: { inputTokens: 10, outputTokens: 5, llmCalls: 1 } }),
+    ]);
+  });
+
+  it('acknowledges a duplicate on its last receive instead of sending it to the dead-letter queue', async () => {
+    const { ingest, store, clock } = setup({ 'a.txt': 'عنوان\nنص' });
+    store.claimOutcome = {
+      claimed: false,
+      reason: 'in_progress',
+      record: null,
+      leaseUntil: clock.ms + 60_000,
+    };
+
+    const outcome = await ingest.handle(event('a.txt'), attempt({ receiveCount: 8, isLastAttempt: true }));
+
+    expect(outcome).toEqual({
+      status: 'skipped',
+      id: recordId('articles', 'a.txt'),
+      reason: 'in_progress_elsewhere',
+    });
+    expect(store.failed).toHaveLength(0);
   });
 
   it('throws a transient LLM failure back to the queue without marking the record, before the last try', async () => {
