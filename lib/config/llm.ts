@@ -166,7 +166,9 @@ export function resolveLlmSettings(e: LlmEnv) {
     contextTokens: e.LLM_CONTEXT_TOKENS,
     tokenizerRatio: e.LLM_TOKENIZER_RATIO ?? 1,
     // Servers such as Ollama read only `max_tokens`; OpenAI's reasoning models reject it.
-    maxTokensParam: e.LLM_MAX_TOKENS_PARAM ?? (selfHosted ? 'both' : 'max_completion_tokens'),
+    maxTokensParam:
+      e.LLM_MAX_TOKENS_PARAM ??
+      (selfHosted && reasoningEffort === undefined ? 'both' : 'max_completion_tokens'),
     temperature: e.LLM_TEMPERATURE,
     reasoningEffort,
     reasoningTokens,

@@ -26,6 +26,8 @@ import { splitSentences } from '../../lib/text/sentences.ts';
 export interface UsageSpec {
   prompt_tokens: number;
   completion_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number };
+  completion_tokens_details?: { reasoning_tokens?: number };
 }
 
 export type Behaviour =
@@ -72,6 +74,8 @@ export interface JsonSchemaNode {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string's parameters (e.g. Azure's `api-version`). */
+  query: Record<string, string>;
   headers: IncomingHttpHeaders;
   /** The parsed JSON body (`{}` when the body was empty or not JSON; see `rawBody`). */
   body: ChatRequestBody;
@@ -102,6 +106,11 @@ export interface OpenAiTestServerOptions {
   apiKey?: string;
   latencyMs?: number;
   defaultBehaviour?: Behaviour;
+  /**
+   * Checked before routing, for servers that authenticate or route differently (Azure, Bedrock):
+   * a behaviour to answer with instead (e.g. a 401 or 404 in that provider's shape), or null to go on.
+   */
+  gate?: (request: RecordedRequest) => Behaviour | null;
 }
 
 const ARABIC_SCRIPT = new Set(['ar', 'fa', 'ur', 'ps', 'ckb']);
@@ -194,7 +203,15 @@ function completion(
     choices: [
       { index: 0, message: { role: 'assistant', ...message }, finish_reason: finishReason, logprobs: null },
     ],
-    usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output },
+    usage: {
+      prompt_tokens: prompt,
+      completion_tokens: output,
+      total_tokens: prompt + output,
+      ...(usage?.prompt_tokens_details ? { prompt_tokens_details: usage.prompt_tokens_details } : {}),
+      ...(usage?.completion_tokens_details
+        ? { completion_tokens_details: usage.completion_tokens_details }
+        : {}),
+    },
   };
 }
 
@@ -302,10 +319,12 @@ export async function startOpenAiTestServer(
       } catch {
         // kept as rawBody; body stays {}
       }
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname;
       const recorded: RecordedRequest = {
         method: req.method ?? 'GET',
         path,
+        query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body,
         rawBody,
@@ -314,6 +333,8 @@ export async function startOpenAiTestServer(
 
       const handle = async () => {
         await wait(latencyMs);
+        const gated = options.gate?.(recorded) ?? null;
+        if (gated !== null) return answer(gated, recorded, res);
         if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
           return sendJson(res, 401, {
             error: {
