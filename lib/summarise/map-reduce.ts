@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { clip } from './checked.ts';
 import { splitIntoChunks } from './chunk.ts';
 import type { ChunkNotesCache, SummaryRequest } from './port.ts';
 import { buildMapMessages, PROMPT_VERSION } from './prompt.ts';
-import { notesResponseFormat, notesSchema } from './schema.ts';
+import { BOUNDS, notesResponseFormat, notesSchema } from './schema.ts';
 import type { LlmSession } from './session.ts';
 import type { TokenCounter } from './tokens.ts';
 
@@ -71,8 +72,6 @@ export type Condensed =
   | { kind: 'chunk'; text: string; truncated: boolean }
   /** Notes on the chunks, within the budget: the caller makes the reduce call over them. */
   | { kind: 'notes'; notes: string; truncated: boolean };
-
-const clean = (s: string): string => s.replace(/\s+/gu, ' ').trim();
 
 /** Runs `fn` over `items`, at most `limit` at a time; after a failure starts nothing new, lets running calls end, rethrows. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -195,7 +194,10 @@ export class MapReduce {
       maxTokens: this.#options.notesCompletionTokens ?? this.#options.notesMaxTokens,
       maxTokensCap: (this.#options.notesCompletionTokens ?? this.#options.notesMaxTokens) * 2,
     });
-    const facts = answer.facts.map(clean).filter((f) => f !== '');
+    const facts = answer.facts
+      .map((f) => clip(f, BOUNDS.fact))
+      .filter((f) => f !== '')
+      .slice(0, BOUNDS.facts);
     await this.#store(key, facts);
     return this.#render(facts);
   }
