@@ -103,7 +103,9 @@ export class KhulasaStack extends Stack {
     new CfnOutput(this, 'QueueUrl', { value: this.ingestion.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingestion.deadLetterQueue.queueUrl });
     // The CLI's `reprocess --stale` compares records with the model the stack summarises with.
-    new CfnOutput(this, 'OpenAiModel', { value: config.openAiModel });
+    new CfnOutput(this, 'OpenAiModel', {
+      value: config.llm.bedrockModel ?? config.llm.azure.deployment ?? config.openAiModel,
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarms.topic.topicArn,
       description: 'Every alarm and its recovery is published here: subscribe email, chat or paging to it',

@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   S3        ${stack.s3Endpoint}  bucket ${stack.bucket}  (any access key works)
   DynamoDB  ${stack.dynamoEndpoint}  table ${stack.tableName}
   API       ${stack.apiUrl}/summaries   health ${stack.apiUrl}/health
-  LLM       ${llm.provider}${llm.provider === 'openai' ? ` (${model})` : ' (offline, source language only)'}
+  LLM       ${llm.provider}${llm.provider === 'extractive' ? ' (offline, source language only)' : ` (${model})`}
 
 Upload an article:
   aws --endpoint-url ${stack.s3Endpoint} s3 cp article.txt s3://${stack.bucket}/incoming/

@@ -30,7 +30,7 @@ function createSummariser(config: IngestConfig, clients: Pick<IngestClients, 'lo
     const { createLlmClient } = await import('../summarise/providers.ts');
     return new OpenAiSummariser({
       client: await createLlmClient(llm, credential),
-      model: llm.provider === 'azure' ? llm.azure.deployment : llm.model,
+      model: llm.model,
       timeoutMs: llm.timeoutMs,
       maxRetries: llm.maxRetries,
       maxInputTokens: llm.maxInputTokens,
@@ -56,7 +56,7 @@ function createSummariser(config: IngestConfig, clients: Pick<IngestClients, 'lo
         : (clients.loadApiKey ?? (async () => undefined));
   return new KeyResolvingSummariser({
     provider: 'openai',
-    modelName: llm.provider === 'azure' ? llm.azure.deployment : llm.model,
+    modelName: llm.model,
     promptVersion: PROMPT_VERSION,
     loadKey,
     build,

@@ -133,7 +133,11 @@ export function resolveLlmSettings(e: LlmEnv) {
   const reasoningTokens = e.LLM_REASONING_TOKENS ?? REASONING_ALLOWANCE[reasoningEffort ?? 'none'];
   const selfHosted = provider === 'openai' && e.OPENAI_BASE_URL !== undefined;
   const azureAuth = e.AZURE_OPENAI_AUTH ?? (e.AZURE_OPENAI_AD_TOKEN ? 'entra' : 'api-key');
-  const model = e.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL;
+  // Azure calls a deployment: that is the model name sent, recorded and compared for staleness.
+  const model =
+    provider === 'azure'
+      ? (e.AZURE_OPENAI_DEPLOYMENT ?? e.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL)
+      : (e.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL);
   return {
     provider,
     apiKey:
@@ -148,7 +152,7 @@ export function resolveLlmSettings(e: LlmEnv) {
     model,
     azure: {
       endpoint: e.AZURE_OPENAI_ENDPOINT,
-      deployment: e.AZURE_OPENAI_DEPLOYMENT ?? model,
+      deployment: model,
       apiVersion: e.OPENAI_API_VERSION ?? DEFAULT_AZURE_API_VERSION,
       auth: azureAuth,
     },
