@@ -62,7 +62,7 @@ export const llmContextShape = {
 const llmContextObject = z.object(llmContextShape);
 type LlmContextInput = z.output<typeof llmContextObject>;
 
-export type LlmProviderChoice = 'openai' | 'azure' | 'bedrock';
+type LlmProviderChoice = 'openai' | 'azure' | 'bedrock';
 
 /** The LLM options as the stack uses them. */
 export interface LlmContext {

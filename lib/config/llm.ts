@@ -24,9 +24,9 @@ const lowerEnum = <const T extends readonly [string, ...string[]]>(values: T, me
     z.optional(z.enum(values, message)),
   );
 
-export const LLM_PROVIDERS = ['openai', 'azure', 'bedrock', 'extractive'] as const;
-export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
-export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+const LLM_PROVIDERS = ['openai', 'azure', 'bedrock', 'extractive'] as const;
+type LlmProviderName = (typeof LLM_PROVIDERS)[number];
+const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
 export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
 const MAX_TOKENS_PARAMS = ['max_completion_tokens', 'max_tokens', 'both'] as const;
 export type MaxTokensParam = (typeof MAX_TOKENS_PARAMS)[number];

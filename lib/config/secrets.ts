@@ -13,7 +13,7 @@ const loadSdk = (): Promise<SecretsSdk> => {
  * warm containers within a minute without a redeploy; long enough that a busy function reads the
  * secret about once a minute rather than once per article.
  */
-export const SECRET_TTL_MS = 60_000;
+const SECRET_TTL_MS = 60_000;
 
 /** Reads the secret (cached); `invalidate()` makes the next call read it again. */
 export interface SecretReader {

@@ -75,7 +75,7 @@ export function interpret<T>(completion: ChatCompletion, schema: z.ZodMiniType<T
   return { kind: 'ok', answer: parsed.data, content };
 }
 
-export function retryAfterSeconds(headers: Headers | undefined): number | undefined {
+function retryAfterSeconds(headers: Headers | undefined): number | undefined {
   const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return Math.ceil(ms / 1000);
   const value = headers?.get('retry-after');
