@@ -113,6 +113,12 @@ describe('self-hosted servers through the ingest path', () => {
     const asked = demands(llm);
     expect(asked[0]).toBeGreaterThan(8192);
     expect(Math.max(...asked.slice(1))).toBeLessThanOrEqual(8192);
+    // The reduce call over the notes also carries the article's lead.
+    const reduce = llm
+      .chatRequests()
+      .at(-1)
+      ?.body.messages?.find((m) => m.role === 'user')?.content;
+    expect(reduce).toMatch(/<lead>\nالفقرة 1: /);
   });
 
   it('vLLM-like: with the context configured the length retry still fits the context', async () => {
