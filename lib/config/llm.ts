@@ -119,8 +119,9 @@ function checkUrls(e: LlmEnv, provider: LlmProviderName): void {
       throw new LlmConfigError(
         'OPENAI_MODEL is required with LLM_PROVIDER=bedrock (a model or inference profile id such as openai.gpt-oss-120b-1:0)',
       );
-    if (e.AWS_REGION === undefined && e.AWS_DEFAULT_REGION === undefined && e.OPENAI_BASE_URL === undefined)
-      throw new LlmConfigError('AWS_REGION (or OPENAI_BASE_URL) is required with LLM_PROVIDER=bedrock');
+    // SigV4 signs for a region even when OPENAI_BASE_URL names the endpoint (a VPC endpoint).
+    if (e.AWS_REGION === undefined && e.AWS_DEFAULT_REGION === undefined)
+      throw new LlmConfigError('AWS_REGION is required with LLM_PROVIDER=bedrock (Lambda sets it)');
   }
 }
 
