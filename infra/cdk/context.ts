@@ -3,6 +3,13 @@ import { z } from 'zod';
 import { issueInWords } from '../../lib/config/issue-words.ts';
 import { knownLanguage } from '../../lib/domain/languages.ts';
 import { MAX_LLM_CONCURRENCY, MIN_LLM_CONCURRENCY } from './llm-concurrency.ts';
+import {
+  checkLlmContext,
+  LLM_CONTEXT_KEYS,
+  type LlmContext,
+  llmContextShape,
+  toLlmContext,
+} from './llm-context.ts';
 import { DEFAULT_MAX_RECEIVE_COUNT, MAX_RECEIVE_COUNT, MIN_RECEIVE_COUNT } from './retry-policy.ts';
 
 /**
@@ -27,6 +34,7 @@ const CONTEXT_KEYS = [
   'jwtAudience',
   'publicApi',
   'alarmEmail',
+  ...LLM_CONTEXT_KEYS,
 ] as const;
 
 /** Options that no longer exist, with what replaced them: silently ignoring one would deploy defaults. */
@@ -76,6 +84,8 @@ export interface KhulasaContext {
   readonly apiAuth: ApiAuth;
   /** Email address subscribed to the alarm topic (the topic exists either way). @default - no subscription */
   readonly alarmEmail: string | undefined;
+  /** The LLM provider and its tuning (llm-context.ts). @default - openai, every tuning default */
+  readonly llm: LlmContext;
 }
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -145,8 +155,10 @@ const schema = z
     jwtAudience: z.string().trim().min(1).optional(),
     publicApi: bool,
     alarmEmail: z.email().optional(),
+    ...llmContextShape,
   })
   .superRefine((v, ctx) => {
+    checkLlmContext(v, ctx);
     if (v.openAiSecretKmsKey !== undefined && v.openAiSecret === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -219,5 +231,6 @@ export function parseContext(raw: Readonly<Record<string, unknown>>): KhulasaCon
     summaryLanguages: v.summaryLanguages,
     apiAuth,
     alarmEmail: v.alarmEmail,
+    llm: toLlmContext(v),
   };
 }

@@ -28,7 +28,8 @@ export class KhulasaStack extends Stack {
   readonly events: OutcomeEvents;
   readonly alarms: Alarms;
   readonly dashboard: Dashboard;
-  readonly openAiSecret: secretsmanager.ISecret;
+  /** The LLM key's secret; none with `-c llmProvider=bedrock` (the function's role signs). */
+  readonly openAiSecret: secretsmanager.ISecret | undefined;
   readonly bucketNotificationsLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: KhulasaStackProps) {
@@ -43,13 +44,15 @@ export class KhulasaStack extends Stack {
       autoDeleteObjects: config.disposable,
     });
 
-    this.openAiSecret = openAiSecret(this, config.openAiSecret, removalPolicy);
+    this.openAiSecret =
+      config.llm.provider === 'bedrock' ? undefined : openAiSecret(this, config.openAiSecret, removalPolicy);
 
     this.ingestion = new Ingestion(this, 'Ingestion', {
       bucket: this.storage.bucket,
       table: this.storage.table,
-      openAiSecret: this.openAiSecret,
+      ...(this.openAiSecret === undefined ? {} : { openAiSecret: this.openAiSecret }),
       openAiSecretKmsKeyArn: config.openAiSecretKmsKey,
+      llm: config.llm,
       maxReceiveCount: config.maxReceiveCount,
       llmConcurrency: planLlmConcurrency(config.llmConcurrency),
       prefix: config.prefix,
@@ -109,16 +112,19 @@ export class KhulasaStack extends Stack {
         'Every done, failed and deleted summary is published here (source khulasa): add a rule to consume them',
     });
     // The CLI's `reprocess --stale` compares records with the model the stack summarises with.
-    new CfnOutput(this, 'OpenAiModel', { value: config.openAiModel });
+    new CfnOutput(this, 'OpenAiModel', {
+      value: config.llm.bedrockModel ?? config.llm.azure.deployment ?? config.openAiModel,
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarms.topic.topicArn,
       description: 'Every alarm and its recovery is published here: subscribe email, chat or paging to it',
     });
-    new CfnOutput(this, 'OpenAiSecretArn', {
-      value: this.openAiSecret.secretArn,
-      description:
-        'Put the OpenAI API key here: aws secretsmanager put-secret-value --secret-id <this> --secret-string <key>',
-    });
+    if (this.openAiSecret !== undefined)
+      new CfnOutput(this, 'OpenAiSecretArn', {
+        value: this.openAiSecret.secretArn,
+        description:
+          'Put the OpenAI API key here: aws secretsmanager put-secret-value --secret-id <this> --secret-string <key>',
+      });
   }
 }
 

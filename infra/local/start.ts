@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   S3        ${stack.s3Endpoint}  bucket ${stack.bucket}  (any access key works)
   DynamoDB  ${stack.dynamoEndpoint}  table ${stack.tableName}
   API       ${stack.apiUrl}/summaries   health ${stack.apiUrl}/health
-  LLM       ${llm.provider}${llm.provider === 'openai' ? ` (${model})` : ' (offline, source language only)'}
+  LLM       ${llm.provider}${llm.provider === 'extractive' ? ' (offline, source language only)' : ` (${model})`}
   Events    ${join(dataDir, 'events')}${webhook ? `  webhook ${new URL(webhook.url).origin} (signed)` : ''}  (npm run khulasa -- watch)
 
 Upload an article:

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { EXAMPLE_LANGUAGES, knownLanguage } from '../domain/languages.ts';
 import { issueInWords } from './issue-words.ts';
+import { LlmConfigError, LlmEnvShape, type LlmSettings, resolveLlmSettings } from './llm.ts';
 
 // zod/mini, not classic zod: classic zod is ~500 KB of every ingest cold start.
 
@@ -47,25 +48,10 @@ const languageList = z.pipe(
 const IngestEnvSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
   SUMMARY_LANGUAGES: languageList,
-  // An exported-but-empty variable means "not set", as the SDK treats its own variables.
-  LLM_PROVIDER: z.pipe(
-    z.transform((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : undefined)),
-    z.optional(z.enum(['openai', 'extractive'], 'must be openai or extractive')),
-  ),
-  OPENAI_API_KEY: optionalString,
-  OPENAI_API_KEY_SECRET_ARN: optionalString,
-  // Read only with the openai provider (checked below): the offline summariser ignores them.
-  OPENAI_BASE_URL: optionalString,
-  OPENAI_MODEL: optionalString,
-  LLM_TIMEOUT_MS: positiveInt(60_000),
-  LLM_MAX_RETRIES: intVar(2, z.gte(0), z.lte(10)),
+  // The LLM provider and request sizing (llm.ts).
+  ...LlmEnvShape,
   MAX_ARTICLE_BYTES: positiveInt(10 * 1024 * 1024),
   MAX_TEXT_CHARS: positiveInt(2_000_000),
-  MAX_LLM_CALLS_PER_ARTICLE: positiveInt(40),
-  /** Article tokens per LLM request; longer articles are summarised by map → reduce. */
-  MAX_INPUT_TOKENS: intVar(12_000, z.gte(500)),
-  /** Chunk summaries of one long article in flight at once. */
-  LLM_MAP_CONCURRENCY: intVar(4, z.gte(1), z.lte(32)),
   MAX_RECEIVE_COUNT: positiveInt(),
   /** The retry backoff: receive n waits base × 2^(n−1) seconds, capped at max (set by the CDK stack). */
   RETRY_BASE_SECONDS: positiveInt(30),
@@ -87,9 +73,6 @@ const IngestEnvSchema = z.object({
   ),
 });
 
-const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
-const BaseUrlSchema = z.url('must be a URL such as https://api.openai.com/v1');
-
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;
 
 export class ConfigError extends Error {
@@ -107,33 +90,18 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new ConfigError(`Invalid ingest configuration: ${problems}`);
   }
   const e = parsed.data;
-  // `openai` when a key is available (directly or from Secrets Manager), else the offline summariser.
-  const provider =
-    e.LLM_PROVIDER ?? (e.OPENAI_API_KEY || e.OPENAI_API_KEY_SECRET_ARN ? 'openai' : 'extractive');
-  if (
-    provider === 'openai' &&
-    e.OPENAI_BASE_URL !== undefined &&
-    !BaseUrlSchema.safeParse(e.OPENAI_BASE_URL).success
-  )
-    throw new ConfigError(
-      `Invalid ingest configuration: OPENAI_BASE_URL must be a URL such as https://api.openai.com/v1 (got ${JSON.stringify(e.OPENAI_BASE_URL)})`,
-    );
+  let llm: LlmSettings;
+  try {
+    llm = resolveLlmSettings(e);
+  } catch (error: unknown) {
+    if (error instanceof LlmConfigError)
+      throw new ConfigError(`Invalid ingest configuration: ${error.message}`);
+    throw error;
+  }
   return {
     tableName: e.TABLE_NAME,
     languages: e.SUMMARY_LANGUAGES,
-    llm: {
-      provider,
-      apiKey: e.OPENAI_API_KEY,
-      apiKeySecretArn: e.OPENAI_API_KEY_SECRET_ARN,
-      baseURL: provider === 'openai' ? e.OPENAI_BASE_URL : undefined,
-      // Empty means "not set": the default model.
-      model: e.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL,
-      timeoutMs: e.LLM_TIMEOUT_MS,
-      maxRetries: e.LLM_MAX_RETRIES,
-      maxCallsPerArticle: e.MAX_LLM_CALLS_PER_ARTICLE,
-      maxInputTokens: e.MAX_INPUT_TOKENS,
-      mapConcurrency: e.LLM_MAP_CONCURRENCY,
-    },
+    llm,
     maxArticleBytes: e.MAX_ARTICLE_BYTES,
     maxTextChars: e.MAX_TEXT_CHARS,
     maxReceiveCount: e.MAX_RECEIVE_COUNT,

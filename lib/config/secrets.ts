@@ -9,16 +9,44 @@ const loadSdk = (): Promise<SecretsSdk> => {
 };
 
 /**
- * A secret read once per container and kept in memory. A failed read is not cached, so the
- * next invocation tries again. The value is never logged or put into an error message.
- * `client` is for tests; by default one client is created on the first read.
+ * How long a read value is trusted. Short, so a key put or rotated with `put-secret-value` reaches
+ * warm containers within a minute without a redeploy; long enough that a busy function reads the
+ * secret about once a minute rather than once per article.
+ */
+const SECRET_TTL_MS = 60_000;
+
+/** Reads the secret (cached); `invalidate()` makes the next call read it again. */
+export interface SecretReader {
+  (): Promise<string | undefined>;
+  /** Forget the cached value: after the server rejected it (401/403) it may have been rotated. */
+  invalidate(): void;
+}
+
+export interface SecretReaderOptions {
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/**
+ * A secret read on first use and re-read once its value is older than `ttlMs`. An empty value is
+ * never cached (the next call reads again: "put the value, then redrive" works on warm containers),
+ * and a failed read is not cached either; a failed refresh of a value already read keeps serving
+ * that value rather than failing every article while Secrets Manager is unreachable. The value is
+ * never logged or put into an error message. `client` is for tests; by default one client is
+ * created on the first read.
  */
 export function cachedSecret(
   secretId: string,
   client?: SecretsManagerClient,
-): () => Promise<string | undefined> {
-  let pending: Promise<string | undefined> | null = null;
+  options: SecretReaderOptions = {},
+): SecretReader {
+  const ttlMs = options.ttlMs ?? SECRET_TTL_MS;
+  const now = options.now ?? Date.now;
   let secrets = client;
+  let cached: { value: string; at: number } | null = null;
+  let pending: Promise<string | undefined> | null = null;
+  let generation = 0;
+
   const read = async (): Promise<string | undefined> => {
     const { SecretsManagerClient, GetSecretValueCommand } = await loadSdk();
     secrets ??= new SecretsManagerClient({});
@@ -26,11 +54,35 @@ export function cachedSecret(
     const value = out.SecretString?.trim();
     return value ? value : undefined;
   };
-  return () => {
-    pending ??= read().catch((e: unknown) => {
-      pending = null;
-      throw e;
-    });
-    return pending;
+
+  const refresh = (): Promise<string | undefined> => {
+    if (pending !== null) return pending;
+    const started = generation;
+    const current: Promise<string | undefined> = read()
+      .then((value) => {
+        // An invalidate() while this read was in flight asked for a read that starts after it.
+        if (started === generation) cached = value === undefined ? null : { value, at: now() };
+        return value;
+      })
+      .catch((e: unknown) => {
+        if (cached !== null) return cached.value;
+        throw e;
+      })
+      .finally(() => {
+        if (pending === current) pending = null;
+      });
+    pending = current;
+    return current;
   };
+
+  const reader = (async () => {
+    if (cached !== null && now() - cached.at < ttlMs) return cached.value;
+    return refresh();
+  }) as SecretReader;
+  reader.invalidate = () => {
+    generation += 1;
+    cached = null;
+    pending = null;
+  };
+  return reader;
 }

@@ -5,6 +5,12 @@ export interface LlmUsage {
   inputTokens: number;
   outputTokens: number;
   llmCalls: number;
+  /** Input tokens the provider served from its prompt cache (billed lower); part of `inputTokens`. */
+  cachedInputTokens?: number;
+  /** Hidden reasoning tokens of reasoning models; part of `outputTokens`. */
+  reasoningTokens?: number;
+  /** Calls that timed out (per-attempt timeout or the deadline), which may still be billed. */
+  timedOutCalls?: number;
 }
 
 /** What a summariser produces for one article, before it becomes part of a record. */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { clip } from './checked.ts';
 import { splitIntoChunks } from './chunk.ts';
 import type { ChunkNotesCache, SummaryRequest } from './port.ts';
 import { buildMapMessages, PROMPT_VERSION } from './prompt.ts';
-import { notesResponseFormat, notesSchema } from './schema.ts';
+import { BOUNDS, notesResponseFormat, notesSchema } from './schema.ts';
 import type { LlmSession } from './session.ts';
 import type { TokenCounter } from './tokens.ts';
 
@@ -21,15 +22,20 @@ import type { TokenCounter } from './tokens.ts';
 
 export interface MapReduceOptions {
   maxInputTokens: number;
-  /** Completion tokens for one map/collapse answer; notes longer than this are clipped. */
+  /** Tokens of one map/collapse answer's notes; notes longer than this are clipped. */
   notesMaxTokens: number;
+  /** Completion tokens requested for one map/collapse call (the notes plus any reasoning allowance). */
+  notesCompletionTokens?: number;
   concurrency: number;
   maxCalls: number;
   model: string;
 }
 
-/** Unplanned calls kept free for retries (an invalid answer, the quality feedback). */
-export const RETRY_RESERVE = 2;
+/**
+ * Unplanned calls kept free for retries (an invalid or cut-off answer, the quality feedback): at
+ * least two, and one more for every five chunks, since each chunk's call may need its own retry.
+ */
+export const retryReserve = (chunks: number): number => Math.max(2, Math.ceil(chunks / 5));
 /** Tokens counted for the blank line between two notes. */
 const JOIN_TOKENS = 1;
 const NOTES_JOINER = '\n\n';
@@ -51,7 +57,7 @@ export const plannedCalls = (k: number, size: number): number => (k <= 1 ? 1 : k
 /** The number of leading chunks (at least 1) whose worst-case plan, plus the retry reserve, fits `maxCalls`. */
 export function planChunks(chunks: number, maxCalls: number, size: number): number {
   let k = Math.max(1, chunks);
-  while (k > 1 && plannedCalls(k, size) + RETRY_RESERVE > maxCalls) k -= 1;
+  while (k > 1 && plannedCalls(k, size) + retryReserve(k) > maxCalls) k -= 1;
   return k;
 }
 
@@ -66,8 +72,6 @@ export type Condensed =
   | { kind: 'chunk'; text: string; truncated: boolean }
   /** Notes on the chunks, within the budget: the caller makes the reduce call over them. */
   | { kind: 'notes'; notes: string; truncated: boolean };
-
-const clean = (s: string): string => s.replace(/\s+/gu, ' ').trim();
 
 /** Runs `fn` over `items`, at most `limit` at a time; after a failure starts nothing new, lets running calls end, rethrows. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -187,10 +191,13 @@ export class MapReduce {
       messages: buildMapMessages(this.#request, part),
       schema: notesSchema,
       format: notesResponseFormat,
-      maxTokens: this.#options.notesMaxTokens,
-      maxTokensCap: this.#options.notesMaxTokens * 2,
+      maxTokens: this.#options.notesCompletionTokens ?? this.#options.notesMaxTokens,
+      maxTokensCap: (this.#options.notesCompletionTokens ?? this.#options.notesMaxTokens) * 2,
     });
-    const facts = answer.facts.map(clean).filter((f) => f !== '');
+    const facts = answer.facts
+      .map((f) => clip(f, BOUNDS.fact))
+      .filter((f) => f !== '')
+      .slice(0, BOUNDS.facts);
     await this.#store(key, facts);
     return this.#render(facts);
   }

@@ -1,7 +1,8 @@
 import type OpenAI from 'openai';
-import type { LanguageSummary } from '../domain/record.ts';
 import { ArticleError, TransientError } from '../errors.ts';
+import { type Checked, check, problemCount } from './checked.ts';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS } from './client.ts';
+import { LlmContextOverflowError } from './errors.ts';
 import { MapReduce } from './map-reduce.ts';
 import type { Summariser, SummaryRequest, SummaryResult } from './port.ts';
 import {
@@ -10,12 +11,11 @@ import {
   buildReduceMessages,
   type ChatMessage,
   PROMPT_VERSION,
-  type QualityProblems,
 } from './prompt.ts';
 import { buildSummarySchema, type SummaryAnswer, summaryResponseFormat } from './schema.ts';
-import { LlmSession, type StructuredCall } from './session.ts';
-import { loadTokenCounter, mayExceed } from './tokens.ts';
-import { verifySummary } from './verify.ts';
+import { type ContextWindow, LlmSession, type StructuredCall } from './session.ts';
+import { loadTokenCounter, mayExceed, type TokenCounter } from './tokens.ts';
+import type { RequestShape } from './wire.ts';
 
 export { createOpenAiClient } from './client.ts';
 
@@ -53,59 +53,30 @@ export interface OpenAiSummariserDeps {
   maxCallsPerArticle?: number | undefined;
   /** Map calls in flight at once for one article. */
   mapConcurrency?: number | undefined;
+  /** Request fields the server needs (`max_tokens`, temperature, reasoning effort). */
+  shape?: RequestShape | undefined;
+  /** Completion tokens allowed for hidden reasoning on top of every answer's budget. */
+  reasoningTokens?: number | undefined;
+  /** The server's context window in its own tokens: input budgets are derived from it. */
+  contextTokens?: number | undefined;
+  /** The server tokenizer's tokens per o200k token (1 when unset). */
+  tokenizerRatio?: number | undefined;
 }
+
+/** Re-chunkings with a smaller budget after the server said (or showed) the request did not fit. */
+const MAX_REFITS = 2;
+/** Without a stated context window, a request that overflowed is retried with this share of its budget. */
+const REFIT_SHARE = 0.6;
+/** Tokens a chat template adds around each message. */
+const MESSAGE_FRAMING_TOKENS = 4;
+/** Room kept for the article's lead in a reduce call (prompt.ts clips it to fewer characters). */
+const LEAD_ALLOWANCE_TOKENS = 200;
 
 const positiveInteger = (name: string, value: number): number => {
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`${name} must be a positive integer; got ${value}.`);
   return value;
 };
-
-const clean = (s: string): string => s.replace(/\s+/gu, ' ').trim();
-
-/** Trim the answer and drop parts with no text: an empty language counts as not produced. */
-function tidy(answer: SummaryAnswer, languages: readonly string[]) {
-  const summaries: Record<string, LanguageSummary> = {};
-  for (const language of languages) {
-    const part = answer.summaries[language];
-    if (part === undefined) continue;
-    const tidied = {
-      title: clean(part.title),
-      summary: clean(part.summary),
-      keyPoints: part.keyPoints.map(clean).filter((p) => p !== ''),
-    };
-    if (/\p{L}/u.test(`${tidied.title}${tidied.summary}${tidied.keyPoints.join('')}`))
-      summaries[language] = tidied;
-  }
-  const seen = new Set<string>();
-  const entities = answer.entities
-    .map((e) => ({ name: clean(e.name), type: e.type }))
-    .filter((e) => e.name !== '' && !seen.has(`${e.type}:${e.name}`) && seen.add(`${e.type}:${e.name}`));
-  const topics = [...new Set(answer.topics.map(clean).filter((t) => t !== ''))];
-  return { summaries, entities, topics };
-}
-
-interface Checked {
-  tidied: ReturnType<typeof tidy>;
-  flags: string[];
-  content: string;
-  problems: QualityProblems;
-}
-
-function check(answer: SummaryAnswer, content: string, request: SummaryRequest): Checked {
-  const tidied = tidy(answer, request.languages);
-  const flags = verifySummary({ summaries: tidied.summaries }, request);
-  const after = (prefix: string) =>
-    flags.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
-  const problems = {
-    wrongLanguages: after('wrong_language:'),
-    ungroundedNumbers: after('ungrounded_number:'),
-  };
-  return { tidied, flags, content, problems };
-}
-
-const problemCount = (c: Checked): number =>
-  c.problems.wrongLanguages.length + c.problems.ungroundedNumbers.length;
 
 /**
  * The OpenAI-compatible adapter. An article within `maxInputTokens` gets ONE structured call that
@@ -129,6 +100,10 @@ export class OpenAiSummariser implements Summariser {
   readonly #maxInputTokens: number;
   readonly #maxCalls: number;
   readonly #mapConcurrency: number;
+  readonly #shape: RequestShape | undefined;
+  readonly #reasoningTokens: number;
+  readonly #contextTokens: number | undefined;
+  readonly #ratio: number;
 
   constructor(deps: OpenAiSummariserDeps) {
     this.#client = deps.client;
@@ -147,9 +122,20 @@ export class OpenAiSummariser implements Summariser {
       deps.maxCallsPerArticle ?? DEFAULT_MAX_CALLS_PER_ARTICLE,
     );
     this.#mapConcurrency = positiveInteger('mapConcurrency', deps.mapConcurrency ?? DEFAULT_MAP_CONCURRENCY);
+    this.#shape = deps.shape;
+    this.#reasoningTokens = deps.reasoningTokens ?? 0;
+    this.#contextTokens = deps.contextTokens;
+    this.#ratio = deps.tokenizerRatio ?? 1;
+  }
+
+  /** Completion tokens of a summary call: the answer plus the reasoning allowance. */
+  get #outputTokens(): number {
+    return this.#maxCompletionTokens + this.#reasoningTokens;
   }
 
   async summarise(request: SummaryRequest): Promise<SummaryResult> {
+    const count = this.#contextTokens === undefined ? null : await loadTokenCounter();
+    const window = count === null ? undefined : this.#window(count);
     const session = new LlmSession({
       client: this.#client,
       model: this.modelName,
@@ -159,9 +145,26 @@ export class OpenAiSummariser implements Summariser {
       now: this.#now,
       deadline: request.deadline,
       maxCalls: this.#maxCalls,
+      shape: this.#shape,
+      window,
     });
     try {
-      return await this.#summarise(request, session);
+      let budget = window === undefined ? this.#maxInputTokens : this.#fittedBudget(request, window);
+      for (let refits = 0; ; refits += 1) {
+        try {
+          return await this.#summarise(request, session, budget);
+        } catch (e: unknown) {
+          if (!(e instanceof LlmContextOverflowError) || refits >= MAX_REFITS) throw e;
+          // Never more than a share of the budget that did not fit, whatever the server says.
+          const stated =
+            e.contextTokens === undefined
+              ? undefined
+              : this.#budgetFor(request, e.contextTokens, window ?? this.#window(await loadTokenCounter()));
+          const smaller = Math.min(Math.floor(budget * REFIT_SHARE), stated ?? Number.POSITIVE_INFINITY);
+          if (smaller < MIN_INPUT_TOKENS || !session.canAffordExtra()) throw e;
+          budget = smaller;
+        }
+      }
     } catch (e: unknown) {
       // The pipeline records what was paid for even when the article fails or is retried.
       if (e instanceof ArticleError || e instanceof TransientError) e.usage = session.usage();
@@ -169,15 +172,47 @@ export class OpenAiSummariser implements Summariser {
     }
   }
 
-  async #summarise(request: SummaryRequest, session: LlmSession): Promise<SummaryResult> {
+  /** Counts a request in the server's tokens: o200k × the tokenizer ratio, plus the template's framing. */
+  #window(count: TokenCounter): ContextWindow {
+    const ratio = this.#ratio;
+    return {
+      contextTokens: this.#contextTokens ?? 0,
+      promptTokens: (messages, format) => {
+        const text = messages.reduce((n, m) => n + count(m.content) + MESSAGE_FRAMING_TOKENS, 0);
+        return Math.ceil((text + count(JSON.stringify(format.json_schema.schema ?? {}))) * ratio);
+      },
+    };
+  }
+
+  /** Article tokens (o200k) per request that leave room for the instructions, the lead and the answer. */
+  #fittedBudget(request: SummaryRequest, window: ContextWindow): number {
+    const budget = this.#budgetFor(request, window.contextTokens, window);
+    if (budget < MIN_INPUT_TOKENS)
+      throw new LlmContextOverflowError(
+        `A ${window.contextTokens}-token context leaves no room for an article next to the instructions and a ${this.#outputTokens}-token answer.`,
+        window.contextTokens,
+      );
+    return budget;
+  }
+
+  #budgetFor(request: SummaryRequest, contextTokens: number, window: ContextWindow): number {
+    const empty = buildMessages({ ...request, text: '' });
+    const overhead =
+      window.promptTokens(empty, summaryResponseFormat(request.languages)) +
+      Math.ceil(LEAD_ALLOWANCE_TOKENS * this.#ratio);
+    const room = Math.floor((contextTokens - this.#outputTokens - overhead) / this.#ratio);
+    return Math.min(this.#maxInputTokens, room);
+  }
+
+  async #summarise(request: SummaryRequest, session: LlmSession, budget: number): Promise<SummaryResult> {
     const schema = buildSummarySchema(request.languages);
-    const { messages, truncated } = await this.#input(request, session);
+    const { messages, truncated } = await this.#input(request, session, budget);
     const call: StructuredCall<SummaryAnswer> = {
       messages,
       schema,
       format: summaryResponseFormat(request.languages),
-      maxTokens: this.#maxCompletionTokens,
-      maxTokensCap: Math.max(this.#maxCompletionTokens, MAX_COMPLETION_TOKENS_CAP),
+      maxTokens: this.#outputTokens,
+      maxTokensCap: Math.max(this.#outputTokens, MAX_COMPLETION_TOKENS_CAP + this.#reasoningTokens),
     };
     const first = await session.structured(call);
     let best = check(first.answer, first.content, request);
@@ -197,16 +232,18 @@ export class OpenAiSummariser implements Summariser {
   async #input(
     request: SummaryRequest,
     session: LlmSession,
+    budget: number,
   ): Promise<{ messages: ChatMessage[]; truncated: boolean }> {
-    const budget = this.#maxInputTokens;
     session.plan(1);
     // Decided from the character count alone for any ordinary article: the tokenizer stays unloaded.
     if (!mayExceed(request.text, budget)) return { messages: buildMessages(request), truncated: false };
     const count = await loadTokenCounter();
     if (count(request.text) <= budget) return { messages: buildMessages(request), truncated: false };
+    const notesMaxTokens = Math.min(DEFAULT_NOTES_MAX_TOKENS, Math.floor(budget / 4));
     const condensed = await new MapReduce(request, session, count, {
       maxInputTokens: budget,
-      notesMaxTokens: Math.min(DEFAULT_NOTES_MAX_TOKENS, Math.floor(budget / 4)),
+      notesMaxTokens,
+      notesCompletionTokens: notesMaxTokens + this.#reasoningTokens,
       concurrency: this.#mapConcurrency,
       maxCalls: this.#maxCalls,
       model: this.modelName,

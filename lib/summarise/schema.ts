@@ -24,6 +24,24 @@ export function languageName(code: string): string {
 
 const ENTITY_TYPES = ['person', 'organization', 'place', 'other'] as const;
 
+/**
+ * Upper bounds of every answer field, sent as `maxLength` / `maxItems` (OpenAI strict mode and the
+ * grammar-constrained local servers enforce them) and applied again when the answer is tidied, so a
+ * server that ignores them still cannot store an unbounded answer.
+ */
+export const BOUNDS = {
+  title: 160,
+  summary: 1_200,
+  keyPoint: 300,
+  keyPoints: 6,
+  entityName: 100,
+  entities: 20,
+  topic: 50,
+  topics: 6,
+  fact: 400,
+  facts: 12,
+} as const;
+
 type JsonSchema = { [key: string]: unknown };
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
@@ -40,7 +58,17 @@ function strictObject(properties: Record<string, JsonSchema>, description?: stri
   };
 }
 
-const stringArray = (description: string): JsonSchema => ({ type: 'array', items: STRING, description });
+const bounded = (maxLength: number, description?: string): JsonSchema => ({
+  ...STRING,
+  maxLength,
+  ...(description === undefined ? {} : { description }),
+});
+const stringArray = (description: string, maxItems: number, maxLength: number): JsonSchema => ({
+  type: 'array',
+  items: bounded(maxLength),
+  maxItems,
+  description,
+});
 
 /** `response_format` for strict structured output, as `zodResponseFormat` builds it. */
 function strictFormat(name: string, schema: JsonSchema): ResponseFormatJSONSchema {
@@ -94,9 +122,13 @@ export function summaryResponseFormat(languages: readonly string[]): ResponseFor
   for (const language of checkedLanguages(languages)) {
     const name = languageName(language);
     summaries[language] = strictObject({
-      title: { ...STRING, description: `Short headline in ${name}.` },
-      summary: { ...STRING, description: `3-5 sentences in ${name}.` },
-      keyPoints: stringArray(`3-6 key points in ${name}, one short sentence each.`),
+      title: bounded(BOUNDS.title, `Short headline in ${name}.`),
+      summary: bounded(BOUNDS.summary, `3-5 sentences in ${name}.`),
+      keyPoints: stringArray(
+        `3-6 key points in ${name}, one short sentence each.`,
+        BOUNDS.keyPoints,
+        BOUNDS.keyPoint,
+      ),
     });
   }
   return strictFormat(
@@ -106,12 +138,13 @@ export function summaryResponseFormat(languages: readonly string[]): ResponseFor
       entities: {
         type: 'array',
         items: strictObject({
-          name: { ...STRING, description: 'As written in the article.' },
+          name: bounded(BOUNDS.entityName, 'As written in the article.'),
           type: { ...STRING, enum: [...ENTITY_TYPES] },
         }),
+        maxItems: BOUNDS.entities,
         description: 'People, organizations and places named in the article.',
       },
-      topics: stringArray('2-6 short topic labels.'),
+      topics: stringArray('2-6 short topic labels.', BOUNDS.topics, BOUNDS.topic),
     }),
   );
 }
@@ -126,6 +159,10 @@ export const notesSchema = z.object({ facts: z.array(z.string()) });
 export const notesResponseFormat: ResponseFormatJSONSchema = strictFormat(
   'notes',
   strictObject({
-    facts: stringArray('Key facts, one short sentence each, with names and numbers as written.'),
+    facts: stringArray(
+      'Key facts, one short sentence each, with names and numbers as written.',
+      BOUNDS.facts,
+      BOUNDS.fact,
+    ),
   }),
 );

@@ -1,19 +1,26 @@
 import type OpenAI from 'openai';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import type { ChatCompletion } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParamsNonStreaming,
+} from 'openai/resources/chat/completions';
 import type { ResponseFormatJSONSchema } from 'openai/resources/shared';
 import type * as z from 'zod/mini';
 import type { LlmUsage } from '../domain/summary.ts';
-import {
-  ArticleError,
-  LlmInvalidOutputError,
-  LlmNotConfiguredError,
-  LlmRefusedError,
-  LlmTruncatedError,
-  LlmUnavailableError,
-} from '../errors.ts';
+import { LlmInvalidOutputError, LlmRefusedError, LlmTruncatedError, LlmUnavailableError } from '../errors.ts';
 import { answeredCalls } from './client.ts';
+import { LlmContextOverflowError } from './errors.ts';
 import type { ChatMessage } from './prompt.ts';
+import {
+  DEFAULT_SHAPE,
+  interpret,
+  isTimeout,
+  mapLlmError,
+  type Outcome,
+  type RequestShape,
+  requestBody,
+} from './wire.ts';
+
+export type { Outcome };
 
 /** Kept free before the deadline for the pipeline to store the result after the call. */
 const DEADLINE_MARGIN_MS = 1_000;
@@ -31,7 +38,23 @@ export interface SessionOptions {
   deadline: number | undefined;
   /** Paid completions allowed for the article, retries included (`MAX_LLM_CALLS_PER_ARTICLE`). */
   maxCalls: number;
+  /** Request fields this server needs (`max_tokens`, temperature, reasoning effort). */
+  shape?: RequestShape | undefined;
+  /** A server with a known context window (self-hosted): requests are fitted to it and checked. */
+  window?: ContextWindow | undefined;
 }
+
+/** The server's context window and how to count a request in its tokens. */
+export interface ContextWindow {
+  contextTokens: number;
+  /** The request's prompt in the server's tokens (o200k count × the tokenizer ratio). */
+  promptTokens: (messages: readonly ChatMessage[], format: ResponseFormatJSONSchema) => number;
+}
+
+/** A reported prompt below this share of what was sent means the server cut it (Ollama does, silently). */
+const SILENT_TRUNCATION_SHARE = 0.5;
+/** An answer needs at least this many completion tokens; less left in the window is an overflow. */
+const MIN_COMPLETION_TOKENS = 256;
 
 /** One structured call: its messages, the zod schema that validates the answer and its json_schema. */
 export interface StructuredCall<T> {
@@ -41,47 +64,6 @@ export interface StructuredCall<T> {
   maxTokens: number;
   /** The one retry after `finish_reason: length` may use up to this many completion tokens. */
   maxTokensCap: number;
-}
-
-export type Outcome<T> =
-  | { kind: 'ok'; answer: T; content: string }
-  | { kind: 'refused' }
-  | { kind: 'length' }
-  | { kind: 'invalid'; reason: string };
-
-function interpret<T>(completion: ChatCompletion, schema: z.ZodMiniType<T>): Outcome<T> {
-  const choice = completion.choices[0];
-  if (choice === undefined) return { kind: 'invalid', reason: 'the answer had no choices' };
-  if (choice.message.refusal || choice.finish_reason === 'content_filter') return { kind: 'refused' };
-  if (choice.finish_reason === 'length') return { kind: 'length' };
-  const content = choice.message.content;
-  if (!content) return { kind: 'invalid', reason: 'the answer was empty' };
-  let json: unknown;
-  try {
-    json = JSON.parse(content);
-  } catch {
-    return { kind: 'invalid', reason: 'the answer was not JSON' };
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const where = parsed.error.issues
-      .slice(0, 3)
-      .map((i) => i.path.join('.') || '(root)')
-      .join(', ');
-    return { kind: 'invalid', reason: `the answer did not match the schema at ${where}` };
-  }
-  return { kind: 'ok', answer: parsed.data, content };
-}
-
-function retryAfterSeconds(headers: Headers | undefined): number | undefined {
-  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return Math.ceil(ms / 1000);
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number.parseFloat(value);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /**
@@ -103,6 +85,9 @@ export class LlmSession {
   readonly #answered = { count: 0 };
   #inputTokens = 0;
   #outputTokens = 0;
+  #cachedTokens = 0;
+  #reasoningTokens = 0;
+  #timedOut = 0;
   #completions = 0;
   #planned = 0;
 
@@ -114,7 +99,15 @@ export class LlmSession {
   usage(): LlmUsage {
     // A client not made by createOpenAiClient does not count HTTP answers: count completions then.
     const llmCalls = Math.max(this.#answered.count, this.#completions);
-    return { inputTokens: this.#inputTokens, outputTokens: this.#outputTokens, llmCalls };
+    // The finer counts only when there is something to count: most providers report neither.
+    return {
+      inputTokens: this.#inputTokens,
+      outputTokens: this.#outputTokens,
+      llmCalls,
+      ...(this.#cachedTokens > 0 ? { cachedInputTokens: this.#cachedTokens } : {}),
+      ...(this.#reasoningTokens > 0 ? { reasoningTokens: this.#reasoningTokens } : {}),
+      ...(this.#timedOut > 0 ? { timedOutCalls: this.#timedOut } : {}),
+    };
   }
 
   /** Paid completions so far (what the cap counts). */
@@ -146,6 +139,7 @@ export class LlmSession {
     let maxTokens = call.maxTokens;
     let lengthRetried = false;
     let invalidRetried = false;
+    let next: number;
     for (;;) {
       const outcome = await this.attempt(call, maxTokens);
       switch (outcome.kind) {
@@ -155,10 +149,12 @@ export class LlmSession {
           throw new LlmRefusedError();
         case 'length':
           // Bilingual answers for long articles can outgrow the first budget; one bigger try.
-          if (lengthRetried || !this.canAffordExtra() || maxTokens >= call.maxTokensCap)
+          // With a known context window the bigger try must still fit in it next to the prompt.
+          next = Math.min(maxTokens * 2, call.maxTokensCap, this.#room(call));
+          if (lengthRetried || !this.canAffordExtra() || next <= Math.min(maxTokens, this.#room(call)))
             throw new LlmTruncatedError();
           lengthRetried = true;
-          maxTokens = Math.min(maxTokens * 2, call.maxTokensCap);
+          maxTokens = next;
           continue;
         case 'invalid':
           // Sampling differs between calls, so one more try often gives a valid answer.
@@ -175,20 +171,60 @@ export class LlmSession {
     // Never reached when the plan is right; a bug must not turn into an unbounded bill.
     if (this.#completions >= this.#options.maxCalls)
       throw new Error(`The LLM call cap of ${this.#options.maxCalls} calls for one article was reached.`);
-    const body = {
-      model: this.#options.model,
-      messages: [...call.messages],
-      response_format: call.format,
-      max_completion_tokens: maxTokens,
-    };
+    const { window } = this.#options;
+    const sent = window?.promptTokens(call.messages, call.format);
+    let budget = maxTokens;
+    if (window !== undefined && sent !== undefined) {
+      // Prompt and answer share the window: the answer gets what is left, never more.
+      budget = Math.min(maxTokens, window.contextTokens - sent);
+      if (budget < MIN_COMPLETION_TOKENS)
+        throw new LlmContextOverflowError(
+          `The request (${sent} tokens) leaves no room for an answer in the ${window.contextTokens}-token context.`,
+          window.contextTokens,
+        );
+    }
+    const body = requestBody(
+      this.#options.model,
+      call.messages,
+      call.format,
+      budget,
+      this.#options.shape ?? DEFAULT_SHAPE,
+    );
     const completion = await answeredCalls.run(this.#answered, () => this.#send(body));
     this.#completions += 1;
-    this.#inputTokens += completion.usage?.prompt_tokens ?? 0;
-    this.#outputTokens += completion.usage?.completion_tokens ?? 0;
+    this.#count(completion);
+    const reported = completion.usage?.prompt_tokens;
+    if (
+      sent !== undefined &&
+      reported !== undefined &&
+      reported > 0 &&
+      reported < sent * SILENT_TRUNCATION_SHARE
+    )
+      // Whatever it answered, it answered a cut article: never stored.
+      throw new LlmContextOverflowError(
+        `The server read ${reported} of the ${sent} prompt tokens sent: it cut the article to fit its context.`,
+        reported,
+      );
     return interpret(completion, call.schema);
   }
 
-  async #send(body: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming): Promise<ChatCompletion> {
+  /** Completion tokens the context window leaves next to this call's prompt (unbounded without a window). */
+  #room(call: StructuredCall<unknown>): number {
+    const { window } = this.#options;
+    return window === undefined
+      ? Number.POSITIVE_INFINITY
+      : window.contextTokens - window.promptTokens(call.messages, call.format);
+  }
+
+  #count(completion: ChatCompletion): void {
+    const usage = completion.usage;
+    this.#inputTokens += usage?.prompt_tokens ?? 0;
+    this.#outputTokens += usage?.completion_tokens ?? 0;
+    this.#cachedTokens += usage?.prompt_tokens_details?.cached_tokens ?? 0;
+    this.#reasoningTokens += usage?.completion_tokens_details?.reasoning_tokens ?? 0;
+  }
+
+  async #send(body: ChatCompletionCreateParamsNonStreaming): Promise<ChatCompletion> {
     const { client, deadline, now, minCallMs, maxRetries } = this.#options;
     let timeout = this.#options.timeoutMs;
     let signal: AbortSignal | undefined;
@@ -206,43 +242,9 @@ export class LlmSession {
     try {
       return await client.chat.completions.create(body, { timeout, maxRetries, signal });
     } catch (e: unknown) {
-      throw this.#mapError(e);
+      if (isTimeout(e)) this.#timedOut += 1;
+      throw mapLlmError(e, { model: this.#options.model, maxRetries, redact: (m) => this.#redact(m) });
     }
-  }
-
-  /** SDK errors to typed errors. Messages never carry the API key nor, for auth failures, the server's text. */
-  #mapError(e: unknown): unknown {
-    if (e instanceof APIConnectionTimeoutError) return new LlmUnavailableError('The LLM request timed out.');
-    if (e instanceof APIUserAbortError)
-      return new LlmUnavailableError('The LLM request was stopped at the deadline.');
-    if (e instanceof APIConnectionError) return new LlmUnavailableError('Could not reach the LLM server.');
-    if (!(e instanceof APIError) || e.status === undefined) return e;
-    const status = e.status;
-    // 401/403: the key is missing, wrong or revoked, and 404: the model or base URL is wrong. These are
-    // deployment problems, the same for every article, which an operator fixes by updating the secret
-    // or config; so, like a missing secret, they are transient `llm_not_configured`: the
-    // messages wait in the queue/DLQ to be redriven instead of failing every article for good.
-    if (status === 401 || status === 403) {
-      return new LlmNotConfiguredError(`The LLM server rejected the API key (HTTP ${status}).`);
-    }
-    if (status === 404) {
-      return new LlmNotConfiguredError(
-        `The LLM server does not know the model ${JSON.stringify(this.#options.model)} or the base URL is wrong (HTTP 404).`,
-      );
-    }
-    if (status === 408 || status === 409 || status === 429 || status >= 500) {
-      const after = retryAfterSeconds(e.headers);
-      return new LlmUnavailableError(
-        `The LLM server answered HTTP ${status}${status === 429 ? ' (rate limited)' : ''} after ${this.#options.maxRetries} retries.`,
-        after === undefined ? {} : { retryAfterSeconds: after },
-      );
-    }
-    // 400/413/422…: the server rejects this request as such (e.g. the article exceeds the context
-    // window); sending it again cannot help, so the article fails with `llm_failed`.
-    return new ArticleError(
-      'llm_failed',
-      `The LLM server rejected the request (HTTP ${status}): ${this.#redact(e.message)}`,
-    );
   }
 
   #redact(message: string): string {

@@ -19,6 +19,12 @@ describe('parseContext', () => {
       summaryLanguages: 'ar,en',
       apiAuth: { kind: 'iam' },
       alarmEmail: undefined,
+      llm: {
+        provider: 'openai',
+        bedrockModel: undefined,
+        azure: { endpoint: undefined, deployment: undefined, apiVersion: undefined, auth: undefined },
+        tuning: {},
+      },
     });
   });
 

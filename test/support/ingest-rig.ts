@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/app.ts';
 import { defaultDeps } from '../../functions/ingest/deps.ts';
 import type { RetryPort } from '../../functions/ingest/sqs-backoff.ts';
 import { type LocalS3, type S3EventNotificationRecord, startLocalS3 } from '../../infra/local/s3-server.ts';
+import { createIngestArticle } from '../../lib/compose/ingest.ts';
 import { loadIngestConfig } from '../../lib/config/ingest.ts';
+import { cachedSecret } from '../../lib/config/secrets.ts';
 import { decodeS3Key } from '../../lib/events/s3-notification.ts';
 import type { OutcomeEvents } from '../../lib/pipeline/ports.ts';
 import { startTestDynamo, type TestDynamo } from './dynamo.ts';
@@ -32,6 +35,8 @@ export interface IngestRigOptions {
   events?: OutcomeEvents;
   /** How failed messages go back to the queue (default: as the config says, i.e. none without QUEUE_URL). */
   retries?: RetryPort;
+  /** Where the handler reads `OPENAI_API_KEY_SECRET_ARN` (a Secrets Manager emulator's client). */
+  secrets?: SecretsManagerClient;
 }
 
 export interface IngestRig {
@@ -91,8 +96,21 @@ export async function startIngestRig(options: IngestRigOptions = {}): Promise<In
     S3_FORCE_PATH_STYLE: 'true',
     ...options.config,
   });
+  // With a secrets client, the handler's LLM credential comes from it, as on AWS from Secrets Manager.
+  const secretArn = config.llm.apiKeySecretArn;
+  const overrides =
+    options.secrets && secretArn
+      ? {
+          ingest: createIngestArticle(config, {
+            s3: handlerS3,
+            dynamo: handlerDynamo,
+            loadApiKey: cachedSecret(secretArn, options.secrets),
+            ...(options.events ? { events: options.events } : {}),
+          }),
+        }
+      : {};
   const ingest = createIngestHandler(
-    defaultDeps(options.retries ? { retries: options.retries } : {}, config, {
+    defaultDeps({ ...overrides, ...(options.retries ? { retries: options.retries } : {}) }, config, {
       s3: handlerS3,
       dynamo: handlerDynamo,
       events: options.events ?? null,

@@ -20,13 +20,17 @@
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { scriptRatio } from '../../lib/text/language.ts';
-import { splitSentences } from '../../lib/text/sentences.ts';
+import { type ChatRequestBody, completion, defaultAnswer, type UsageSpec } from './openai-answers.ts';
 
-export interface UsageSpec {
-  prompt_tokens: number;
-  completion_tokens: number;
-}
+export type { ChatRequestBody, JsonSchemaNode, UsageSpec } from './openai-answers.ts';
+export {
+  articleOf,
+  defaultAnswer,
+  defaultNotes,
+  defaultSummary,
+  isNotesRequest,
+  requestedLanguages,
+} from './openai-answers.ts';
 
 export type Behaviour =
   /** Schema-valid answer derived from the article: a summary, or notes for a map-reduce request (the default). */
@@ -50,28 +54,11 @@ export type Behaviour =
   /** Decide per request. */
   | { type: 'custom'; respond: (request: RecordedRequest) => Behaviour | Promise<Behaviour> };
 
-export interface ChatRequestBody {
-  model?: string;
-  messages?: Array<{ role: string; content: unknown }>;
-  response_format?: {
-    type?: string;
-    json_schema?: { name?: string; strict?: boolean; schema?: JsonSchemaNode };
-  };
-  max_completion_tokens?: number;
-  max_tokens?: number;
-  [key: string]: unknown;
-}
-
-export interface JsonSchemaNode {
-  type?: string;
-  properties?: Record<string, JsonSchemaNode>;
-  required?: string[];
-  [key: string]: unknown;
-}
-
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string's parameters (e.g. Azure's `api-version`). */
+  query: Record<string, string>;
   headers: IncomingHttpHeaders;
   /** The parsed JSON body (`{}` when the body was empty or not JSON; see `rawBody`). */
   body: ChatRequestBody;
@@ -102,100 +89,11 @@ export interface OpenAiTestServerOptions {
   apiKey?: string;
   latencyMs?: number;
   defaultBehaviour?: Behaviour;
-}
-
-const ARABIC_SCRIPT = new Set(['ar', 'fa', 'ur', 'ps', 'ckb']);
-const baseLanguage = (code: string): string => code.toLowerCase().split('-')[0] ?? code;
-
-// Digit-free, so they never trip the ungrounded-number check.
-const FALLBACK_ARABIC = [
-  'هذا ملخص تجريبي كتبه خادم الاختبار.',
-  'يعرض النص أهم ما جاء في المقال.',
-  'ولا يضيف معلومات من خارج المقال.',
-];
-const FALLBACK_LATIN = [
-  'This is a test summary written by the test server.',
-  'It states the main points of the article.',
-  'It adds no information from outside the article.',
-];
-
-/** The requested languages, read from the request's json_schema (`summaries` properties). */
-export function requestedLanguages(body: ChatRequestBody): string[] {
-  const summaries = body.response_format?.json_schema?.schema?.properties?.summaries;
-  return Object.keys(summaries?.properties ?? {});
-}
-
-const DATA_BLOCK = /<article>\n?([\s\S]*?)\n?<\/article>/u;
-
-/**
- * The text the adapter sent: the `<article>` block of the first user message that has one (a
- * feedback follow-up adds user messages without a block), else the last user message.
- */
-export function articleOf(body: ChatRequestBody): string {
-  const users = (body.messages ?? [])
-    .filter((m) => m.role === 'user')
-    .map((m) => (typeof m.content === 'string' ? m.content : ''));
-  for (const content of users) {
-    const block = DATA_BLOCK.exec(content)?.[1];
-    if (block !== undefined) return block;
-  }
-  return users.at(-1) ?? '';
-}
-
-/** True when the request asks for map-reduce notes (`{ facts }`) rather than a summary. */
-export const isNotesRequest = (body: ChatRequestBody): boolean =>
-  body.response_format?.json_schema?.schema?.properties?.facts !== undefined;
-
-/** The default answer to a notes request: the first sentences of the part, so facts stay grounded. */
-export function defaultNotes(body: ChatRequestBody): Record<string, unknown> {
-  return { facts: splitSentences(articleOf(body)).slice(0, 3) };
-}
-
-/** The default answer for whichever schema the request carries. */
-export const defaultAnswer = (body: ChatRequestBody): Record<string, unknown> =>
-  isNotesRequest(body) ? defaultNotes(body) : defaultSummary(body);
-
-/** The default answer: a schema-valid summary for every requested language. */
-export function defaultSummary(body: ChatRequestBody): Record<string, unknown> {
-  const sentences = splitSentences(articleOf(body));
-  const summaries: Record<string, unknown> = {};
-  for (const language of requestedLanguages(body)) {
-    const arabic = ARABIC_SCRIPT.has(baseLanguage(language));
-    const own = sentences.filter((s) => {
-      const r = scriptRatio(s);
-      return arabic ? r.arabic > 0.5 : r.latin > 0.5;
-    });
-    const pool = own.length > 0 ? own : arabic ? FALLBACK_ARABIC : FALLBACK_LATIN;
-    summaries[language] = {
-      title: (pool[0] ?? '').slice(0, 120),
-      summary: pool.slice(0, 3).join(' '),
-      keyPoints: pool.slice(0, 3),
-    };
-  }
-  return { summaries, entities: [], topics: ['test'] };
-}
-
-const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
-
-function completion(
-  body: ChatRequestBody,
-  message: { content: string | null; refusal: string | null },
-  finishReason: string,
-  usage: UsageSpec | undefined,
-  id: number,
-) {
-  const prompt = usage?.prompt_tokens ?? estimateTokens(JSON.stringify(body.messages ?? []));
-  const output = usage?.completion_tokens ?? estimateTokens(message.content ?? message.refusal ?? '');
-  return {
-    id: `chatcmpl-test-${id}`,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model: body.model ?? 'test-model',
-    choices: [
-      { index: 0, message: { role: 'assistant', ...message }, finish_reason: finishReason, logprobs: null },
-    ],
-    usage: { prompt_tokens: prompt, completion_tokens: output, total_tokens: prompt + output },
-  };
+  /**
+   * Checked before routing, for servers that authenticate or route differently (Azure, Bedrock):
+   * a behaviour to answer with instead (e.g. a 401 or 404 in that provider's shape), or null to go on.
+   */
+  gate?: (request: RecordedRequest) => Behaviour | null;
 }
 
 const sendJson = (
@@ -302,10 +200,12 @@ export async function startOpenAiTestServer(
       } catch {
         // kept as rawBody; body stays {}
       }
-      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname;
       const recorded: RecordedRequest = {
         method: req.method ?? 'GET',
         path,
+        query: Object.fromEntries(url.searchParams),
         headers: req.headers,
         body,
         rawBody,
@@ -314,6 +214,8 @@ export async function startOpenAiTestServer(
 
       const handle = async () => {
         await wait(latencyMs);
+        const gated = options.gate?.(recorded) ?? null;
+        if (gated !== null) return answer(gated, recorded, res);
         if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
           return sendJson(res, 401, {
             error: {

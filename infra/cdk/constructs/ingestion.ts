@@ -12,8 +12,10 @@ import { Construct } from 'constructs';
 import { DEFAULT_LLM_CONCURRENCY, DEFAULT_OPENAI_MODEL, DEFAULT_SUMMARY_LANGUAGES } from '../context.ts';
 import { HouseFunction, repoPath } from '../lambda-defaults.ts';
 import { type LlmConcurrencyPlan, planLlmConcurrency } from '../llm-concurrency.ts';
+import type { LlmContext } from '../llm-context.ts';
 import { DEFAULT_MAX_RECEIVE_COUNT, INGEST_RETRY_BACKOFF, retryWindowSeconds } from '../retry-policy.ts';
 import { TRACER_MODULES } from '../tracer-modules.ts';
+import { grantBedrockInvoke } from './bedrock-grant.ts';
 import { acknowledgeGrantWildcards } from './nag.ts';
 
 /**
@@ -34,8 +36,13 @@ export const INGEST_LAZY_MODULES: readonly string[] = [
 export interface IngestionProps {
   readonly bucket: s3.Bucket;
   readonly table: dynamodb.Table;
-  /** Holds the OpenAI API key (a plain string); read once per container. */
-  readonly openAiSecret: secretsmanager.ISecret;
+  /**
+   * Holds the LLM key (a plain string: the OpenAI key, or Azure's api-key / Entra token); re-read
+   * every minute. None for Bedrock, which signs with the function's role.
+   */
+  readonly openAiSecret?: secretsmanager.ISecret;
+  /** The provider and its tuning. @default - openai with every default */
+  readonly llm?: LlmContext;
   /**
    * The customer-managed KMS key an existing `openAiSecret` is encrypted with: reading the
    * secret then also needs `kms:Decrypt` on it. @default - the secret uses the AWS managed key
@@ -146,9 +153,12 @@ export class Ingestion extends Construct {
         // Chunk summaries of one long article in flight: the per-article share of -c llmConcurrency.
         LLM_MAP_CONCURRENCY: String(this.llmConcurrency.mapConcurrency),
         // Explicit: a missing key must be an alarmed failure, never a silent extractive fall-back.
-        LLM_PROVIDER: 'openai',
-        OPENAI_API_KEY_SECRET_ARN: props.openAiSecret.secretArn,
-        OPENAI_MODEL: props.openAiModel ?? DEFAULT_OPENAI_MODEL,
+        LLM_PROVIDER: props.llm?.provider ?? 'openai',
+        ...(props.openAiSecret === undefined
+          ? {}
+          : { OPENAI_API_KEY_SECRET_ARN: props.openAiSecret.secretArn }),
+        OPENAI_MODEL: props.llm?.bedrockModel ?? props.openAiModel ?? DEFAULT_OPENAI_MODEL,
+        ...llmEnvironment(props.llm),
         ...(props.openAiBaseUrl === undefined ? {} : { OPENAI_BASE_URL: props.openAiBaseUrl }),
         SUMMARY_LANGUAGES: props.summaryLanguages ?? DEFAULT_SUMMARY_LANGUAGES,
         MAX_ARTICLE_BYTES: String(props.maxArticleBytes ?? 10 * 1024 * 1024),
@@ -186,7 +196,9 @@ export class Ingestion extends Construct {
     props.table.grantReadWriteData(this.function);
     // The handler backs off transient failures by pushing the message's visibility out.
     this.queue.grant(this.function, 'sqs:ChangeMessageVisibility');
-    props.openAiSecret.grantRead(this.function);
+    props.openAiSecret?.grantRead(this.function);
+    if (props.llm?.provider === 'bedrock' && props.llm.bedrockModel !== undefined)
+      grantBedrockInvoke(house.role, props.llm.bedrockModel);
     if (props.openAiSecretKmsKeyArn !== undefined) {
       // Only through Secrets Manager: the role cannot decrypt anything else with that key.
       this.function.addToRolePolicy(
@@ -202,4 +214,18 @@ export class Ingestion extends Construct {
 
     acknowledgeGrantWildcards(house.role, { bucket: props.bucket, table: props.table });
   }
+}
+
+/** The Azure settings and the tuning options given through `-c`; unset ones keep the function's defaults. */
+function llmEnvironment(llm: LlmContext | undefined): Record<string, string> {
+  if (llm === undefined) return {};
+  const env: Record<string, string> = { ...llm.tuning };
+  const { azure } = llm;
+  if (llm.provider === 'azure') {
+    if (azure.endpoint !== undefined) env.AZURE_OPENAI_ENDPOINT = azure.endpoint;
+    if (azure.deployment !== undefined) env.AZURE_OPENAI_DEPLOYMENT = azure.deployment;
+    if (azure.apiVersion !== undefined) env.OPENAI_API_VERSION = azure.apiVersion;
+    if (azure.auth !== undefined) env.AZURE_OPENAI_AUTH = azure.auth;
+  }
+  return env;
 }

@@ -92,7 +92,7 @@ describe('loadIngestConfig as a person meets it', () => {
     }
 
     expect(message).toBe(
-      'Invalid ingest configuration: LLM_PROVIDER must be openai or extractive (got "claude")',
+      'Invalid ingest configuration: LLM_PROVIDER must be openai, azure, bedrock or extractive (got "claude")',
     );
   });
 

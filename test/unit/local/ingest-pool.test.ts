@@ -62,6 +62,6 @@ describe('IngestWorkerPool', () => {
       onBackoff: () => undefined,
     });
 
-    await expect(pool.start()).rejects.toThrow(/LLM_PROVIDER must be openai or extractive/);
+    await expect(pool.start()).rejects.toThrow(/LLM_PROVIDER must be openai, azure, bedrock or extractive/);
   });
 });

@@ -4,8 +4,8 @@ import {
   notesKey,
   planChunks,
   plannedCalls,
-  RETRY_RESERVE,
   reduceCalls,
+  retryReserve,
 } from '../../../lib/summarise/map-reduce.ts';
 import { PROMPT_VERSION } from '../../../lib/summarise/prompt.ts';
 
@@ -34,8 +34,18 @@ describe('map-reduce planning', () => {
   it('takes every chunk that the call cap affords, leaving room for retries', () => {
     expect(planChunks(9, 40, 8)).toBe(9);
     const k = planChunks(500, 40, 8);
-    expect(plannedCalls(k, 8) + RETRY_RESERVE).toBeLessThanOrEqual(40);
-    expect(plannedCalls(k + 1, 8) + RETRY_RESERVE).toBeGreaterThan(40);
+    expect(plannedCalls(k, 8) + retryReserve(k)).toBeLessThanOrEqual(40);
+    expect(plannedCalls(k + 1, 8) + retryReserve(k + 1)).toBeGreaterThan(40);
+  });
+
+  it('keeps a retry reserve that grows with the number of chunks', () => {
+    expect(retryReserve(1)).toBe(2);
+    expect(retryReserve(10)).toBe(2);
+    expect(retryReserve(30)).toBe(6);
+    // A 30-chunk article under the default cap keeps more than two calls for the retries its chunks may need.
+    const k = planChunks(30, 40, 8);
+    expect(40 - plannedCalls(k, 8)).toBeGreaterThanOrEqual(retryReserve(k));
+    expect(retryReserve(k)).toBeGreaterThan(2);
   });
 
   it('falls back to a single chunk when the cap is tiny', () => {

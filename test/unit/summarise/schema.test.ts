@@ -46,9 +46,40 @@ const valid = {
   topics: ['crime'],
 };
 
+/** A copy of `value` without `maxLength` / `maxItems`: the recorded formats predate the bounds. */
+function withoutBounds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutBounds);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== 'maxLength' && k !== 'maxItems')
+      .map(([k, v]) => [k, withoutBounds(v)]),
+  );
+}
+
+/** Paths of arrays without `maxItems` and strings (not enums) without `maxLength`. */
+function unboundedPaths(node: Node & { maxLength?: number; maxItems?: number }, path: string): string[] {
+  const out: string[] = [];
+  if (node.type === 'string' && node.enum === undefined && node.maxLength === undefined) out.push(path);
+  if (node.type === 'array') {
+    if (node.maxItems === undefined) out.push(path);
+    if (node.items) out.push(...unboundedPaths(node.items, `${path}[]`));
+  }
+  for (const [k, child] of Object.entries(node.properties ?? {}))
+    out.push(...unboundedPaths(child, `${path}.${k}`));
+  return out;
+}
+
 describe('summaryResponseFormat', () => {
-  it('is exactly the response_format zodResponseFormat built for ar, en', () => {
-    expect(summaryResponseFormat(['ar', 'en'])).toStrictEqual(recorded.summary);
+  it('is exactly the response_format zodResponseFormat built for ar, en, plus the bounds', () => {
+    expect(withoutBounds(summaryResponseFormat(['ar', 'en']))).toStrictEqual(recorded.summary);
+  });
+
+  it('bounds every array (maxItems) and every free string (maxLength)', () => {
+    const unbounded = unboundedPaths(summaryResponseFormat(['ar', 'en']).json_schema.schema as Node, '');
+
+    expect(unbounded).toEqual([]);
+    expect(unboundedPaths(notesResponseFormat.json_schema.schema as Node, '')).toEqual([]);
   });
 
   it('produces a strict json_schema with every field required', () => {
@@ -121,8 +152,8 @@ describe('buildSummarySchema', () => {
 });
 
 describe('notesSchema', () => {
-  it('is sent as exactly the response_format zodResponseFormat built for it', () => {
-    expect(notesResponseFormat).toStrictEqual(recorded.notes);
+  it('is sent as exactly the response_format zodResponseFormat built for it, plus the bounds', () => {
+    expect(withoutBounds(notesResponseFormat)).toStrictEqual(recorded.notes);
   });
 
   it('is a strict json_schema holding only a list of facts', () => {
