@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
  * (`ingest.ts` spreads `LlmEnvShape` into its schema) and resolved here into one settings object.
  */
 
-const integer = z.refine<number>((v) => Number.isInteger(v), 'Invalid input: expected int, received number');
+const integer = z.refine<number>((v) => Number.isInteger(v), 'must be a whole number');
 const optionalString = z.pipe(
   z.optional(z.string()),
   z.transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim())),

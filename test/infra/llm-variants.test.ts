@@ -107,6 +107,21 @@ describe('with -c llmProvider=azure and tuning options', () => {
   });
 });
 
+describe('with -c llmProvider=azure -c azureAuth=entra', () => {
+  const { template } = synthWithoutBundling({
+    context: { llmProvider: 'azure', azureEndpoint: 'https://khulasa.openai.azure.com', azureAuth: 'entra' },
+  });
+
+  it('tells the function the secret holds an Entra ID token, still read from Secrets Manager', () => {
+    expect(llmSecrets(template)).toHaveLength(1);
+    expect(ingestEnv(template)).toMatchObject({
+      LLM_PROVIDER: 'azure',
+      AZURE_OPENAI_AUTH: 'entra',
+      OPENAI_API_KEY_SECRET_ARN: expect.anything(),
+    });
+  });
+});
+
 describe('with invalid LLM context', () => {
   it('names the missing or misplaced option', () => {
     expect(() => synthWithoutBundling({ context: { llmProvider: 'bedrock' } })).toThrow(
@@ -117,6 +132,15 @@ describe('with invalid LLM context', () => {
     );
     expect(() => synthWithoutBundling({ context: { llmProvider: 'azure' } })).toThrow(/-c azureEndpoint/);
     expect(() => synthWithoutBundling({ context: { llmTemperature: 'hot' } })).toThrow(/-c llmTemperature/);
+    expect(() =>
+      synthWithoutBundling({
+        context: {
+          llmProvider: 'azure',
+          azureEndpoint: 'https://khulasa.openai.azure.com',
+          azureAuth: 'oauth',
+        },
+      }),
+    ).toThrow(/-c azureAuth/);
   });
 });
 
