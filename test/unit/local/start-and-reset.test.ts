@@ -65,7 +65,9 @@ describe('npm start refusing to start', () => {
 
     expect(run.code).not.toBe(0);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^khulasa: invalid configuration: LLM_PROVIDER must be openai, azure, bedrock or extractive/);
+    expect(run.stderr).toMatch(
+      /^khulasa: invalid configuration: LLM_PROVIDER must be openai, azure, bedrock or extractive/,
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
