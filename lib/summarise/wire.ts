@@ -145,9 +145,10 @@ export function mapLlmError(
   const overflow = overflowOf(e);
   if (overflow !== null) return overflow;
   // 400/413/422…: the server rejects this request as such; sending it again cannot help, so the
-  // article fails with `llm_failed`.
+  // article fails with `llm_failed`. The server's own words go to the log (the cause), not the record.
   return new ArticleError(
     'llm_failed',
-    `The LLM server rejected the request (HTTP ${status}): ${context.redact(e.message)}`,
+    `The LLM server rejected the request for this article (HTTP ${status}); the function's log has its reason.`,
+    { cause: new Error(context.redact(e.message)) },
   );
 }

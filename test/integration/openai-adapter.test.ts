@@ -392,6 +392,25 @@ describe('OpenAiSummariser over HTTP', () => {
     expect(llm.chatRequests()).toHaveLength(1);
   });
 
+  it("keeps the server's own words out of the record's message and in the cause the log prints", async () => {
+    llm.enqueue({
+      type: 'status',
+      status: 422,
+      body: { error: { message: 'Unprocessable: grammar compiler stack at /srv/llm/engine.py', type: 'x' } },
+    });
+
+    const error = await summariser({ maxRetries: 0 })
+      .summarise(article())
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'llm_failed' });
+    const { message, cause } = error as ArticleError;
+    expect(message).toBe(
+      "The LLM server rejected the request for this article (HTTP 422); the function's log has its reason.",
+    );
+    expect(String((cause as Error).message)).toContain('grammar compiler stack at /srv/llm/engine.py');
+  });
+
   it('does not start a call when too little time is left before the deadline', async () => {
     const error = await summariser({ minCallMs: 5_000 })
       .summarise(article({ deadline: Date.now() + 2_000 }))
