@@ -1,8 +1,26 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll } from 'vitest';
 import { buildApp } from '../../infra/cdk/khulasa-app.ts';
+
+/**
+ * Cloud assemblies written by this test file's syntheses. Without an outdir the CDK writes each one
+ * to a fresh `cdk.out*` under the temp dir and never removes it; these are removed after the file.
+ */
+const assemblies: string[] = [];
+afterAll(() => {
+  for (const dir of assemblies.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh cloud assembly directory, removed once the test file is done. */
+export function assemblyDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'khulasa-synth-'));
+  assemblies.push(dir);
+  return dir;
+}
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -32,7 +50,7 @@ export function synthWithoutBundling(options: SynthOptions = {}) {
     context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...options.context },
     entries: { ingest: UNBUNDLED_ENTRY, api: UNBUNDLED_ENTRY },
     cloudFormationValidation: options.cloudFormationValidation ?? false,
-    ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+    outdir: options.outdir ?? assemblyDir(),
   });
   return { ...built, template: Template.fromStack(built.stack) } as const;
 }
