@@ -16,7 +16,7 @@ afterAll(() => {
 });
 
 /** A fresh cloud assembly directory, removed once the test file is done. */
-export function assemblyDir(): string {
+function assemblyDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'khulasa-synth-'));
   assemblies.push(dir);
   return dir;
