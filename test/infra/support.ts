@@ -3,24 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll } from 'vitest';
 import { buildApp } from '../../infra/cdk/khulasa-app.ts';
-
-/**
- * Cloud assemblies written by this test file's syntheses. Without an outdir the CDK writes each one
- * to a fresh `cdk.out*` under the temp dir and never removes it; these are removed after the file.
- */
-const assemblies: string[] = [];
-afterAll(() => {
-  for (const dir of assemblies.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh cloud assembly directory, removed once the test file is done. */
-function assemblyDir(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'khulasa-synth-'));
-  assemblies.push(dir);
-  return dir;
-}
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,15 +27,24 @@ export interface SynthOptions {
   readonly outdir?: string;
 }
 
-/** Builds the app as the CLI would, without bundling, and returns the stack's template. */
+/**
+ * Builds the app as the CLI would, without bundling, and returns the stack's template. The cloud
+ * assembly goes to a temporary directory removed once the template is read (without an outdir the
+ * CDK leaves a `cdk.out*` in the temp dir for every synthesis).
+ */
 export function synthWithoutBundling(options: SynthOptions = {}) {
-  const built = buildApp({
-    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...options.context },
-    entries: { ingest: UNBUNDLED_ENTRY, api: UNBUNDLED_ENTRY },
-    cloudFormationValidation: options.cloudFormationValidation ?? false,
-    outdir: options.outdir ?? assemblyDir(),
-  });
-  return { ...built, template: Template.fromStack(built.stack) } as const;
+  const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'khulasa-synth-'));
+  try {
+    const built = buildApp({
+      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...options.context },
+      entries: { ingest: UNBUNDLED_ENTRY, api: UNBUNDLED_ENTRY },
+      cloudFormationValidation: options.cloudFormationValidation ?? false,
+      outdir,
+    });
+    return { ...built, template: Template.fromStack(built.stack) } as const;
+  } finally {
+    if (options.outdir === undefined) rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** The one resource of `type` in the template, with its logical id. */
