@@ -67,7 +67,12 @@ describe('cdk-nag AwsSolutions and CloudFormation checks', () => {
   });
 
   it('fail synth on a resource that breaks a rule, so a clean report means the checks ran', () => {
-    const { app, stack } = buildApp({ context, entries, cloudFormationValidation: false });
+    const { app, stack } = buildApp({
+      context,
+      entries,
+      outdir: path.join(outdir, 'breaking'),
+      cloudFormationValidation: false,
+    });
     new sqs.Queue(stack, 'QueueWithoutDeadLetterQueue');
 
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
@@ -77,6 +82,7 @@ describe('cdk-nag AwsSolutions and CloudFormation checks', () => {
     const { stack } = buildApp({
       context: { ...context, stage: 'dev', publicApi: 'true', alarmEmail: 'ops@example.com' },
       entries,
+      outdir: path.join(outdir, 'acknowledged'),
       cloudFormationValidation: false,
     });
     const acknowledged = stack.node

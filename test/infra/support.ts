@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -26,15 +27,24 @@ export interface SynthOptions {
   readonly outdir?: string;
 }
 
-/** Builds the app as the CLI would, without bundling, and returns the stack's template. */
+/**
+ * Builds the app as the CLI would, without bundling, and returns the stack's template. The cloud
+ * assembly goes to a temporary directory removed once the template is read (without an outdir the
+ * CDK leaves a `cdk.out*` in the temp dir for every synthesis).
+ */
 export function synthWithoutBundling(options: SynthOptions = {}) {
-  const built = buildApp({
-    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...options.context },
-    entries: { ingest: UNBUNDLED_ENTRY, api: UNBUNDLED_ENTRY },
-    cloudFormationValidation: options.cloudFormationValidation ?? false,
-    ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
-  });
-  return { ...built, template: Template.fromStack(built.stack) } as const;
+  const outdir = options.outdir ?? mkdtempSync(path.join(tmpdir(), 'khulasa-synth-'));
+  try {
+    const built = buildApp({
+      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...options.context },
+      entries: { ingest: UNBUNDLED_ENTRY, api: UNBUNDLED_ENTRY },
+      cloudFormationValidation: options.cloudFormationValidation ?? false,
+      outdir,
+    });
+    return { ...built, template: Template.fromStack(built.stack) } as const;
+  } finally {
+    if (options.outdir === undefined) rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** The one resource of `type` in the template, with its logical id. */

@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
@@ -125,6 +126,22 @@ describe('local S3 bucket versioning, as S3 versions objects', () => {
     expect(undone.DeleteMarker).toBe(true);
     expect(afterUndelete).toBe('second');
     expect((await download(t.client, 'v/back.txt')).toString()).toBe('first');
+  });
+
+  it('copies a named version, not the current one', async () => {
+    await enableVersioning();
+    const first = await put(t, 'v/source.txt', 'first');
+    await put(t, 'v/source.txt', 'second');
+
+    await t.client.send(
+      new CopyObjectCommand({
+        Bucket: BUCKET,
+        Key: 'v/copy.txt',
+        CopySource: `${BUCKET}/v/source.txt?versionId=${first.VersionId}`,
+      }),
+    );
+
+    expect((await download(t.client, 'v/copy.txt')).toString()).toBe('first');
   });
 
   it('lists every version and delete marker, newest first, with the current one marked latest', async () => {

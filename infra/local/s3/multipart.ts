@@ -35,7 +35,7 @@ export async function uploadPart(ctx: Ctx, services: Services, key: string): Pro
     return;
   }
   const from = copySource(ctx);
-  const { meta, handle } = await services.store.open(from.bucket, from.key);
+  const { meta, handle } = await services.store.open(from.bucket, from.key, from.versionId);
   let etag: string;
   try {
     checkCopyConditions(ctx, meta);

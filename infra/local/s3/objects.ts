@@ -139,7 +139,7 @@ function removalHeaders(removal: Removal | null): Record<string, string> {
 }
 
 /** `x-amz-copy-source`: `[/]bucket/key[?versionId=…]`, URL-encoded. */
-export function copySource(ctx: Ctx): { bucket: string; key: string } {
+export function copySource(ctx: Ctx): { bucket: string; key: string; versionId?: string } {
   const raw = header(ctx.req, 'x-amz-copy-source') ?? '';
   let decoded: string;
   try {
@@ -156,7 +156,8 @@ export function copySource(ctx: Ctx): { bucket: string; key: string } {
       raw,
     );
   }
-  return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+  const versionId = new URLSearchParams(raw.split('?')[1] ?? '').get('versionId') ?? undefined;
+  return { bucket: path.slice(0, slash), key: path.slice(slash + 1), ...(versionId ? { versionId } : {}) };
 }
 
 /** The x-amz-copy-source-if-* conditions, checked against the source object. */
@@ -183,7 +184,7 @@ export async function copyObject(ctx: Ctx, services: Services, key: string): Pro
     throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   }
   services.store.index(ctx.bucket);
-  const { meta: source, handle } = await services.store.open(from.bucket, from.key);
+  const { meta: source, handle } = await services.store.open(from.bucket, from.key, from.versionId);
   let received: Awaited<ReturnType<Services['store']['receive']>>;
   try {
     checkCopyConditions(ctx, source);

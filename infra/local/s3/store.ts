@@ -239,8 +239,14 @@ export class ObjectStore extends BucketState {
       if (!changed) return null;
       const text = sidecarText(changed.versions);
       await ensureDir(this.fs, dir);
-      if (text === null) await this.fs.unlink(join(dir, `${hash}.json`));
-      else await writeAtomically(this.fs, dir, `${hash}.json`, text);
+      try {
+        if (text === null) await this.fs.unlink(join(dir, `${hash}.json`));
+        else await writeAtomically(this.fs, dir, `${hash}.json`, text);
+      } catch (e: unknown) {
+        // The new sidecar is in place even if its directory could not be synced: serve it.
+        if (e instanceof UnsyncedRenameError) this.setVersions(bucket, key, changed.versions);
+        throw e;
+      }
       this.setVersions(bucket, key, changed.versions);
       // Until the directory is synced the sidecar may come back after a crash: keep its data.
       await syncDir(this.fs, dir);

@@ -42,6 +42,14 @@ describe('recordOutcome', () => {
     expect(metricNames(metrics)).toEqual(expect.arrayContaining(['SummariesReused', 'DuplicatesSkipped']));
   });
 
+  it('counts the delete of an older object version apart from duplicates', () => {
+    const metrics = new Metrics({ namespace: 'khulasa-test', serviceName: 'ingest' });
+
+    recordOutcome(metrics, { status: 'skipped', id: 'x', reason: 'noncurrent_version' });
+
+    expect(metricNames(metrics)).toEqual(['NoncurrentVersionDeletes']);
+  });
+
   it('counts a failure', () => {
     const metrics = new Metrics({ namespace: 'khulasa-test', serviceName: 'ingest' });
 
