@@ -58,7 +58,7 @@ export function withPaidUsage(e: unknown, usage: LlmUsage): unknown {
     e.usage ??= usage;
     return e;
   }
-  return new TransientError('internal', 'An internal error interrupted processing; it will be retried.', {
+  return new TransientError('internal', 'An internal error interrupted processing.', {
     cause: e,
     usage,
   });
@@ -118,7 +118,7 @@ async function settleOwned(records: RecordWriter, s: Settling, e: unknown): Prom
   }
   const transient: TransientError = isTransientError(e)
     ? e
-    : new TransientError('internal', 'An internal error interrupted processing; it will be retried.', {
+    : new TransientError('internal', 'An internal error interrupted processing.', {
         cause: e,
       });
   if (s.isLastAttempt) {

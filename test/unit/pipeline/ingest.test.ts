@@ -300,6 +300,9 @@ describe('IngestArticle', () => {
     );
     expect(store.failed[0]?.code).toBe('internal');
     expect(store.failed[0]?.message).not.toContain('secret internals');
+    expect(store.failed[0]?.message).toBe(
+      'An internal error interrupted processing. Gave up after the last retry; the message is in the dead-letter queue and can be redriven.',
+    );
   });
 
   it('copies the summary of identical content instead of paying for another LLM call', async () => {
