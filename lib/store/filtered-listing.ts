@@ -8,7 +8,7 @@ import {
   datePartition,
   entryKey,
   type FilterKind,
-  facetPartition,
+  facetKey,
   indexEntries,
   valuePartition,
   YEARS_KEY,
@@ -44,7 +44,7 @@ async function chooseDriver(table: TableDeps, spec: FilterSpec): Promise<string>
       const out = await table.client.send(
         new GetCommand({
           TableName: table.tableName,
-          Key: { pk: facetPartition(kind), sk: spec.values[kind] },
+          Key: facetKey(kind, spec.values[kind] as string),
           ProjectionExpression: 'n',
         }),
       );

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanRecords } from '../../cli/scan.ts';
 import { createApiHandler } from '../../functions/api/app.ts';
 import { recordId } from '../../lib/domain/id.ts';
 import type { SourceInfo } from '../../lib/domain/record.ts';
@@ -94,6 +95,24 @@ const isIndexPut = (command: unknown) =>
   command instanceof PutCommand && String((inputOf(command).Item as { pk: string }).pk).startsWith('ix#');
 const isCounterWrite = (command: unknown) =>
   command instanceof UpdateCommand && String((inputOf(command).Key as { pk: string }).pk).startsWith('fc#');
+
+describe('index and counter items beside the records', () => {
+  it('never read as records, whatever the values (a topic called "record", an outlet called "years")', async () => {
+    const id = await ingest(
+      'repair/odd-values.txt',
+      'm0',
+      { ...work('years', 'record'), result: { ...work('years', 'record').result, topics: ['Record'] } },
+      new Date('2025-05-01T00:00:00Z'),
+    );
+
+    const scanned: string[] = [];
+    for await (const r of scanRecords(env.client, env.tableName, null)) scanned.push(r.id);
+
+    expect(scanned).toEqual([id]);
+    expect(await count('topic', 'record')).toBe(1);
+    expect(await list('topic=record')).toEqual([id]);
+  });
+});
 
 describe('filter index repair', () => {
   it('never returns a record through an index item the record does not own', async () => {
