@@ -1,6 +1,6 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type TableDeps } from './dynamo.ts';
-import { type FilterKind, facetPartition, valuePartition } from './filter-keys.ts';
+import { type FilterKind, facetKey, valuePartition } from './filter-keys.ts';
 
 /**
  * Facet counters: one item per (kind, folded value) holding `n`, the number of records that own
@@ -44,7 +44,7 @@ export async function recount(
   value: string,
   name?: string,
 ): Promise<void> {
-  const Key = { pk: facetPartition(kind), sk: value };
+  const Key = facetKey(kind, value);
   const ticket = await table.client.send(
     new UpdateCommand({
       TableName: table.tableName,

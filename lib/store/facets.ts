@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { FacetPage, FacetQuery, FacetValue } from '../http/reader-port.ts';
 import type { TableDeps } from './dynamo.ts';
-import { facetPartition, foldFilterValue } from './filter-keys.ts';
+import { FACET_SK_PREFIX, facetPartition, foldFilterValue } from './filter-keys.ts';
 
 /** Counter pages one facets request reads (~1 MB each): beyond that the answer says it is not complete. */
 const MAX_PAGES = 8;
@@ -19,19 +19,19 @@ export async function readFacets(table: TableDeps, query: FacetQuery): Promise<F
     const out = await table.client.send(
       new QueryCommand({
         TableName: table.tableName,
-        KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         FilterExpression: 'n > :zero',
         ProjectionExpression: 'sk, n, nm',
         ExpressionAttributeValues: {
           ':pk': facetPartition(query.kind),
           ':zero': 0,
-          ...(prefix ? { ':prefix': prefix } : {}),
+          ':prefix': `${FACET_SK_PREFIX}${prefix}`,
         },
         ExclusiveStartKey: lastKey,
       }),
     );
     for (const item of out.Items ?? []) {
-      const key = String(item.sk);
+      const key = String(item.sk).slice(FACET_SK_PREFIX.length);
       values.push({ value: typeof item.nm === 'string' ? item.nm : key, key, count: Number(item.n) });
     }
     lastKey = out.LastEvaluatedKey;

@@ -10,7 +10,7 @@ import { searchKey } from '../text/search-key.ts';
  *   createdAt) and, when the article has a date, sk = "p#<publishedAt>#<createdAt>#<id>"
  * - date items:  pk = "ix#d#<YYYY>", sk = "p#<publishedAt>#<createdAt>#<id>"
  * - the years with dated records: pk = "ix#d", sk = "years", a string set (only ever grows)
- * - facet counters: pk = "fc#<o|e|t>", sk = folded value (see facet-counts.ts)
+ * - facet counters: pk = "fc#<o|e|t>", sk = "v#<folded value>" (see facet-counts.ts)
  */
 
 export const FILTER_KINDS = ['outlet', 'entity', 'topic'] as const;
@@ -54,6 +54,10 @@ export const valuePartition = (kind: FilterKind, folded: string): string => `ix#
 export const datePartition = (year: string): string => `ix#d#${year}`;
 export const YEARS_KEY = { pk: 'ix#d', sk: 'years' } as const;
 export const facetPartition = (kind: FilterKind): string => `fc#${KIND_CODE[kind]}`;
+/** Prefixed, so no value ("record", say) can ever read as another item's sort key. */
+export const FACET_SK_PREFIX = 'v#';
+export const facetKey = (kind: FilterKind, folded: string) =>
+  ({ pk: facetPartition(kind), sk: `${FACET_SK_PREFIX}${folded}` }) as const;
 const createdSortKey = (createdAt: string, id: string): string => `c#${createdAt}#${id}`;
 const publishedSortKey = (publishedAt: string, createdAt: string, id: string): string =>
   `p#${publishedAt}#${createdAt}#${id}`;

@@ -8,7 +8,7 @@ import {
   datePartition,
   entryKey,
   type FilterKind,
-  facetPartition,
+  facetKey,
   indexEntries,
   valuePartition,
   YEARS_KEY,
@@ -44,7 +44,7 @@ async function chooseDriver(table: TableDeps, spec: FilterSpec): Promise<string>
       const out = await table.client.send(
         new GetCommand({
           TableName: table.tableName,
-          Key: { pk: facetPartition(kind), sk: spec.values[kind] },
+          Key: facetKey(kind, spec.values[kind] as string),
           ProjectionExpression: 'n',
         }),
       );
@@ -108,6 +108,7 @@ export async function listFiltered(
   query: ListQuery,
   spec: FilterSpec,
   start: CursorPosition | null,
+  walkBudget = MAX_ITEMS_WALKED,
 ): Promise<ListPage> {
   const driver = start?.driver ?? (await chooseDriver(table, spec));
   const dated = isDated(spec);
@@ -133,7 +134,7 @@ export async function listFiltered(
   let queries = 0;
   while (partitions.length > 0) {
     const pk = partitions[0] as string;
-    if (items.length >= query.limit || walked >= MAX_ITEMS_WALKED || queries >= MAX_QUERIES) {
+    if (items.length >= query.limit || walked >= walkBudget || queries >= MAX_QUERIES) {
       const year = driver === 'date' ? pk.slice(-4) : null;
       const position = { month: null, lastKey: lastKey ?? null, emptyMonths: 0, driver, year };
       return { items, nextCursor: encodeCursor(secret, fingerprint, position) };
@@ -145,7 +146,7 @@ export async function listFiltered(
         KeyConditionExpression: range.KeyConditionExpression,
         ExpressionAttributeValues: { ':pk': pk, ...range.values },
         ScanIndexForward: false,
-        Limit: Math.min(query.limit - items.length, MAX_ITEMS_WALKED - walked),
+        Limit: Math.min(query.limit - items.length, walkBudget - walked),
         ...(lastKey ? { ExclusiveStartKey: lastKey } : {}),
       }),
     );

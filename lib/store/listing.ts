@@ -48,6 +48,7 @@ export async function listRecords(
   secret: string,
   today: Date,
   query: ListQuery,
+  filterWalkBudget?: number,
 ): Promise<ListPage> {
   const spec = filterSpecOf(query);
   const fingerprint = JSON.stringify([
@@ -58,7 +59,8 @@ export async function listRecords(
   ]);
   const start = query.cursor ? decodeCursor(secret, fingerprint, query.cursor) : null;
   // An exact key is the most selective lookup there is; otherwise the filter index drives.
-  if (!query.key && hasFilters(spec)) return listFiltered(table, secret, fingerprint, query, spec, start);
+  if (!query.key && hasFilters(spec))
+    return listFiltered(table, secret, fingerprint, query, spec, start, filterWalkBudget);
   const keep = (records: SummaryRecord[]) =>
     hasFilters(spec) ? records.filter((r) => matchesQuery(r, query, spec)) : records;
   const filter = filterFor(query);

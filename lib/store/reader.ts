@@ -16,6 +16,8 @@ export interface SummaryReaderDeps extends TableDeps {
    */
   cursorSecret: string | (() => Promise<string>);
   clock?: () => Date;
+  /** Index items one filtered list request may walk before it answers a short page. @default 400 */
+  filterWalkBudget?: number;
 }
 
 /** The read side only, for the api function: it never claims, leases or writes. */
@@ -23,11 +25,13 @@ export class DynamoSummaryReader implements SummaryReader {
   readonly #table: TableDeps;
   readonly #cursorSecret: string | (() => Promise<string>);
   readonly #clock: () => Date;
+  readonly #filterWalkBudget: number | undefined;
 
   constructor(deps: SummaryReaderDeps) {
     this.#table = { client: deps.client, tableName: deps.tableName };
     this.#cursorSecret = deps.cursorSecret;
     this.#clock = deps.clock ?? (() => new Date());
+    this.#filterWalkBudget = deps.filterWalkBudget;
   }
 
   async get(id: string): Promise<SummaryRecord | null> {
@@ -48,7 +52,7 @@ export class DynamoSummaryReader implements SummaryReader {
 
   async list(query: ListQuery): Promise<ListPage> {
     const secret = typeof this.#cursorSecret === 'function' ? await this.#cursorSecret() : this.#cursorSecret;
-    return listRecords(this.#table, secret, this.#clock(), query);
+    return listRecords(this.#table, secret, this.#clock(), query, this.#filterWalkBudget);
   }
 
   facets(query: FacetQuery): Promise<FacetPage> {

@@ -51,8 +51,9 @@ export class DynamoRecordWriter implements RecordWriter {
       const current = await this.#getItem(request.id);
       const decision = decideClaim(current ? claimState(current) : null, attempt);
       if (decision !== 'claim') {
-        // A redelivery after a crash: finish the index work the crashed write left pending.
-        if (current?.ixp) await this.#syncIndex(current, 'repair');
+        // Index work still pending after the writer's lease ran out: it crashed, so finish it here.
+        if (current?.ixp && Date.parse(current.updatedAt) + request.leaseMs < attempt.now)
+          await this.#syncIndex(current, 'repair');
         const lease =
           decision === 'in_progress' && current?.leaseUntil ? { leaseUntil: current.leaseUntil } : {};
         return { claimed: false, reason: decision, record: current ? toRecord(current) : null, ...lease };

@@ -1,9 +1,9 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
 import { recordId } from '../../lib/domain/id.ts';
 import type { SourceInfo } from '../../lib/domain/record.ts';
-import type { CompletedWork } from '../../lib/pipeline/ports.ts';
 import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 import {
@@ -12,6 +12,7 @@ import {
   expectedFacets,
   expectedFor,
   type FilterCase,
+  workFor,
 } from '../support/filter-corpus.ts';
 import { TestStore } from '../support/store.ts';
 
@@ -40,31 +41,6 @@ const source = (key: string): SourceInfo => ({
   size: 100,
   contentType: 'text/plain',
 });
-
-function workFor(a: Article): CompletedWork {
-  return {
-    article: {
-      title: `مقال ${a.key}`,
-      language: a.language,
-      publishedAt: a.publishedAt,
-      outlet: a.outlet,
-      wordCount: 10,
-      related: [],
-    },
-    result: {
-      summaries: { ar: { title: 'ملخص', summary: 'ملخص قصير.', keyPoints: ['نقطة'] } },
-      entities: a.entities,
-      topics: a.topics,
-      flags: [],
-      model: { provider: 'extractive', name: 'test', promptVersion: 'p1' },
-      usage: { inputTokens: 1, outputTokens: 1, llmCalls: 0 },
-    },
-    contentHash: `hash-${a.key}`,
-    text: 'نص المقال.',
-    reusedFrom: null,
-    languages: ['ar'],
-  };
-}
 
 /** Claim and finish one record as the ingest function would (owner `owner`, time `now`). */
 async function write(a: Article, owner: string, now: Date, force = false): Promise<string> {
@@ -180,6 +156,38 @@ describe('GET /summaries filters over 300 records', () => {
     const answers = await Promise.all(spellings.map((outlet) => walk({ outlet }, 100)));
 
     for (const ids of answers) expect(ids).toEqual(answers[0]);
+  });
+
+  it('walks a bounded number of index items per request, answering short pages with a cursor', async () => {
+    let walked = 0;
+    const counting = {
+      send: async (command: unknown) => {
+        const out = (await env.client.send(command as never)) as { Items?: unknown[] };
+        if (command instanceof QueryCommand && command.input.KeyConditionExpression?.includes('sk'))
+          walked += out.Items?.length ?? 0;
+        return out;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const bounded = new TestStore({ client: counting, tableName: env.tableName, filterWalkBudget: 25 });
+    const c: FilterCase = {
+      params: { outlet: 'REUTERS', status: 'failed' },
+      outletKey: 'reuters',
+      status: 'failed',
+    };
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    let shortPages = 0;
+    do {
+      walked = 0;
+      const page = await bounded.list({ limit: 100, outlet: 'REUTERS', status: 'failed', cursor });
+      expect(walked).toBeLessThanOrEqual(25);
+      ids.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+      if (cursor && page.items.length < 100) shortPages++;
+    } while (cursor);
+
+    expect(ids).toEqual(expectedFor(articles, c));
+    expect(shortPages).toBeGreaterThan(1);
   });
 
   it('answers 400 for a filter value that cannot match, a bad date, or from after to', async () => {

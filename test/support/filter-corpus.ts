@@ -1,4 +1,5 @@
 import type { Entity } from '../../lib/domain/record.ts';
+import type { CompletedWork } from '../../lib/pipeline/ports.ts';
 
 /**
  * 300 articles for the filter tests, generated from small tables of outlets, entities and topics
@@ -139,4 +140,30 @@ export function expectedFacets(
     for (const k of keys) counts[k] = (counts[k] ?? 0) + 1;
   }
   return counts;
+}
+
+/** What the ingest function would hand the store for one article. */
+export function workFor(a: Article): CompletedWork {
+  return {
+    article: {
+      title: `مقال ${a.key}`,
+      language: a.language,
+      publishedAt: a.publishedAt,
+      outlet: a.outlet,
+      wordCount: 10,
+      related: [],
+    },
+    result: {
+      summaries: { ar: { title: 'ملخص', summary: 'ملخص قصير.', keyPoints: ['نقطة'] } },
+      entities: a.entities,
+      topics: a.topics,
+      flags: [],
+      model: { provider: 'extractive', name: 'test', promptVersion: 'p1' },
+      usage: { inputTokens: 1, outputTokens: 1, llmCalls: 0 },
+    },
+    contentHash: `hash-${a.key}`,
+    text: 'نص المقال.',
+    reusedFrom: null,
+    languages: ['ar'],
+  };
 }
