@@ -7,7 +7,8 @@ import { encodeS3EventKey } from './s3-event-encoding.ts';
 
 /**
  * Start-up reconciliation: the bucket is the truth. Every object whose record is missing, differs
- * from it (etag, size) or is older than it gets an ObjectCreated notification; every live record
+ * from it (etag, size), is older than it or is a tombstone (an object restored by deleting its
+ * delete marker) gets an ObjectCreated notification; every live record
  * whose object is gone gets an ObjectRemoved one. Whatever the queue already holds for the same
  * key and version is not queued twice. This recovers uploads whose messages were lost (a queue
  * file removed or unreadable) and deletions the stack never heard of.
@@ -132,6 +133,9 @@ function pendingWork(bodies: string[]): Set<string> {
 
 function isCurrent(record: StoredRecord | undefined, object: StoredObject): boolean {
   if (!record) return false;
+  // A live object under a tombstone: its delete marker was removed (S3 sends only a removal event
+  // for that), so the article is back and is summarised again.
+  if (record.status === 'deleted') return false;
   if (record.etag !== null && object.etag !== null && record.etag !== object.etag) return false;
   if (record.size !== null && record.size !== object.size) return false;
   return record.updatedAt >= object.lastModified;

@@ -171,6 +171,46 @@ describe('the local stack', () => {
     expect(gone.status).toBe(410);
   });
 
+  it('summarises again at start an object restored by deleting its delete marker', async () => {
+    stack = await start();
+    await upload(stack.s3Endpoint, 'incoming/restored.txt', ARTICLE);
+    const path = `/summaries/${recordId('articles', 'incoming/restored.txt')}`;
+    await pollJson<SummaryRecord>(
+      `${stack.apiUrl}${path}`,
+      (r, status) => status === 200 && r.status === 'done',
+    );
+    const s3 = new S3Client({
+      endpoint: stack.s3Endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'AKIATEST', secretAccessKey: 'test' },
+    });
+    const marker = await s3.send(
+      new DeleteObjectCommand({ Bucket: 'articles', Key: 'incoming/restored.txt' }),
+    );
+    await pollJson<{ status: number }>(`${stack.apiUrl}${path}`, (_, status) => status === 410);
+    await s3.send(
+      new DeleteObjectCommand({
+        Bucket: 'articles',
+        Key: 'incoming/restored.txt',
+        VersionId: marker.VersionId,
+      }),
+    );
+    s3.destroy();
+    await stack.queue.whenIdle();
+    await stack.close();
+
+    stack = await start();
+    const back = await pollJson<SummaryRecord>(
+      `${stack.apiUrl}${path}`,
+      (r, status) => status === 200 && r.status === 'done',
+    );
+
+    expect(marker.DeleteMarker).toBe(true);
+    expect(stack.reconciled).toBe(1);
+    expect(back.status).toBe('done');
+  });
+
   it('queues nothing at start when bucket, table and queue agree', async () => {
     stack = await start();
     await upload(stack.s3Endpoint, 'incoming/settled.txt', ARTICLE);
