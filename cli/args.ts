@@ -33,6 +33,7 @@ type Command =
   | { name: 'text'; ref: string }
   | { name: 'reprocess'; stale: boolean; prefix: string | null; yes: boolean }
   | { name: 'redrive' }
+  | { name: 'reindex' }
   | { name: 'watch'; all: boolean; json: boolean };
 
 export interface Invocation {
@@ -64,6 +65,7 @@ const COMMAND_OPTIONS: Record<Exclude<Command['name'], 'version'>, Options> = {
   text: {},
   reprocess: { stale: { type: 'boolean' }, prefix: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
   redrive: {},
+  reindex: {},
   watch: { all: { type: 'boolean' }, json: { type: 'boolean' } },
 };
 
@@ -84,6 +86,8 @@ Commands:
   reprocess (--stale | --prefix <key prefix>) [--yes]
                                re-run ingestion for outdated records or a key prefix
   redrive                      move dead-letter messages back to the queue
+  reindex                      index records the filters and facets miss (written before filters
+                               existed, or whose index write was cut short); safe to repeat
   watch [--all] [--json]       print done, failed and deleted summaries as they happen (local
                                stack; --all: the events logged so far first)
 
@@ -202,6 +206,9 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
         throw new UsageError('reprocess needs --stale, --prefix <key prefix>, or both');
       return { global, command: { name, stale, prefix, yes: values.yes === true } };
     }
+    case 'reindex':
+      noMoreThan(0, 'no arguments');
+      return { global, command: { name } };
     case 'watch':
       noMoreThan(0, 'no arguments');
       return { global, command: { name, all: values.all === true, json: values.json === true } };

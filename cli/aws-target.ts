@@ -119,6 +119,7 @@ export async function awsTarget(
         model: outputs.OpenAiModel ?? env.OPENAI_MODEL ?? 'gpt-4o-mini',
       }),
     scanRecords: (prefix) => scanRecords(doc, outputs.TableName, prefix),
+    table: async () => ({ client: doc, tableName: outputs.TableName }),
     send,
     /**
      * Receive → send with `force` → delete, rather than `StartMessageMoveTask`: a move task cannot add

@@ -92,6 +92,7 @@ export function localTarget(env: NodeJS.ProcessEnv): Target {
       const { scanRecords } = await import('./scan.ts');
       yield* scanRecords(await documents(), TABLE, prefix);
     },
+    table: async () => ({ client: await documents(), tableName: TABLE }),
     // The running stack picks inbox messages up within a second (or at its next start).
     send: (message) => dropIntoInbox(dataDir, message),
     async redrive(onMoved: (message: MovedMessage) => void) {

@@ -48,6 +48,8 @@ async function run(invocation: Invocation, env: NodeJS.ProcessEnv, out: Output):
         return await (await import('./commands/reprocess.ts')).reprocess(target, command, out);
       case 'redrive':
         return await (await import('./commands/redrive.ts')).redrive(target, out);
+      case 'reindex':
+        return await (await import('./commands/reindex.ts')).reindex(target, out);
     }
   } finally {
     target.close();

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSMessageAttributes } from 'aws-lambda';
+import type { TableDeps } from '../lib/store/dynamo.ts';
 import type { ApiClient } from './api-client.ts';
 import type { ScannedRecord } from './scan.ts';
 import type { CurrentModel } from './stale.ts';
@@ -29,6 +30,8 @@ export interface Target {
   currentModel(): Promise<CurrentModel>;
   /** An administrative, paged Scan of the record items (never used in a request path). */
   scanRecords(prefix: string | null): AsyncGenerator<ScannedRecord>;
+  /** The records' table and a document client for it, for administrative commands (`reindex`). */
+  table(): Promise<TableDeps>;
   send(message: OutgoingMessage): Promise<void>;
   /** Moves every dead-letter message back with `force`; `onMoved` after each hand-over. */
   redrive(onMoved: (message: MovedMessage) => void): Promise<{ moved: number; skipped: string[] }>;

@@ -11,6 +11,7 @@ import { lockDataDir } from './lock.ts';
 import { LocalQueue, type QueueMessage } from './queue.ts';
 import { reconcile } from './reconcile.ts';
 import { startLocalS3 } from './s3-server.ts';
+import { reindexInBackground } from './startup-reindex.ts';
 import { startWebhookDelivery } from './webhook-delivery.ts';
 
 /**
@@ -121,6 +122,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const delays = options.retryDelaysSeconds ?? [2, 5, 10];
   await mkdir(options.dataDir, { recursive: true });
   const unlock = await lockDataDir(options.dataDir);
+  // Every write before this instant was made by a process that is gone (the folder is ours now).
+  const startedAt = new Date();
 
   const closers: Array<() => Promise<void>> = [unlock];
   const close = async () => {
@@ -261,6 +264,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       );
     }
     ready = true;
+
+    // After ready: it reads every record again (reconciliation already waited for one full Scan)
+    // and, on a table written before filters existed, writes a few items per record, so start-up
+    // would wait for it on every start. Beside the workers it is safe (every write conditional);
+    // until it ends, filters miss the old records they missed before.
+    const reindex = reindexInBackground({
+      dynamoEndpoint: dynamo.endpoint,
+      tableName,
+      startedAt,
+      log: options.log ?? console.log,
+      warn: options.warn ?? console.error,
+    });
+    closers.push(() => reindex.close());
 
     return {
       s3Endpoint: s3.endpoint,

@@ -2,10 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordId } from '../../lib/domain/id.ts';
 import type { SummaryRecord } from '../../lib/domain/record.ts';
+import { documentClientFor } from '../support/dynamo.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
 import { pollJson, type StackProcess, startStackProcess } from '../support/stack-process.ts';
 
@@ -159,6 +161,53 @@ describe('khulasa CLI against the local stack', () => {
     expect(result.stdout.trimEnd()).toBe(served.trimEnd());
     expect(byId.stdout).toBe(result.stdout);
     expect(result.stdout).toContain('مكتبة عامة جديدة');
+  });
+
+  it('reindexes records the filters miss (written before filters existed), then finds nothing to do', async () => {
+    const ids = [(await record(AR_KEY)).id, (await record(EN_KEY)).id].sort();
+    const topicTest = async () => {
+      const page = (await (await fetch(`${stack.apiUrl}/summaries?topic=test`)).json()) as {
+        items: { id: string }[];
+      };
+      const facets = (await (await fetch(`${stack.apiUrl}/facets?kind=topic`)).json()) as {
+        values: { key: string; count: number }[];
+      };
+      return {
+        ids: page.items.map((i) => i.id).sort(),
+        count: facets.values.find((v) => v.key === 'test')?.count,
+      };
+    };
+    const doc = documentClientFor(stack.dynamoEndpoint);
+    try {
+      // The records as a table written before filters holds them: no index state, no index items.
+      const items = await doc.send(
+        new ScanCommand({ TableName: 'summaries', ProjectionExpression: 'pk, sk' }),
+      );
+      for (const { pk, sk } of (items.Items ?? []) as { pk: string; sk: string }[]) {
+        const Key = { pk, sk };
+        if (sk === 'record')
+          await doc.send(
+            new UpdateCommand({ TableName: 'summaries', Key, UpdateExpression: 'REMOVE ixk, ixp' }),
+          );
+        else if (/^(ix|fc)#/.test(pk)) await doc.send(new DeleteCommand({ TableName: 'summaries', Key }));
+      }
+    } finally {
+      doc.destroy();
+    }
+    expect(await topicTest()).toEqual({ ids: [], count: undefined });
+
+    const first = await cli(['reindex']);
+    const afterFirst = await topicTest();
+    const second = await cli(['reindex']);
+
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe(
+      'reindexed 2 of 2 records in the local stack: filters and facets include them now\n',
+    );
+    expect(afterFirst).toEqual({ ids, count: 2 });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('nothing to reindex among 2 records in the local stack\n');
+    expect(await topicTest()).toEqual({ ids, count: 2 });
   });
 
   it('reprocesses a prefix: every record re-runs once per run, and a second run does the same', async () => {

@@ -64,6 +64,16 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['redrive'], {}).command).toEqual({ name: 'redrive' });
   });
 
+  it('parses reindex, locally or for a deployed stack, and refuses arguments or options it has none of', () => {
+    const deployed = parseCommandLine(['reindex', '--stack', 'Khulasa-prod'], {});
+
+    expect(parseCommandLine(['reindex'], {}).command).toEqual({ name: 'reindex' });
+    expect(deployed.command).toEqual({ name: 'reindex' });
+    expect(deployed.global.stack).toBe('Khulasa-prod');
+    expect(() => parseCommandLine(['reindex', 'incoming/'], {})).toThrow(/reindex takes no arguments/);
+    expect(() => parseCommandLine(['reindex', '--yes'], {})).toThrow(/Unknown option '--yes'/);
+  });
+
   it('answers help with no command or --help', () => {
     expect(parseCommandLine([], {}).command).toEqual({ name: 'help' });
     expect(parseCommandLine(['list', '--help'], {}).command).toEqual({ name: 'help' });
