@@ -7,4 +7,12 @@
  */
 import { main } from './main.ts';
 
+// `khulasa show … | head`: the reader closed the pipe; stop quietly as other Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SQSEvent } from 'aws-lambda';
-import { describeForPeople } from './guidance.ts';
+import { describeForPeople, localRetryDelaySeconds } from './guidance.ts';
 import type { PoolRequest, WorkerMessage, WorkerSettings } from './ingest-pool.ts';
 import { lambdaContext } from './lambda-shapes.ts';
 
@@ -31,7 +31,7 @@ async function load(): Promise<{ ingest: Handler; abandoned: () => Promise<Handl
         // The local ChangeMessageVisibility: the same backoff shape with the local delays, told
         // to the queue on the main thread before the batch's answer (messages keep their order).
         backoff: async (record, receiveCount, error) => {
-          const seconds = delays[Math.min(receiveCount - 1, delays.length - 1)] ?? 1;
+          const seconds = localRetryDelaySeconds(delays, receiveCount, error);
           post({ type: 'backoff', messageId: record.messageId, error: describe(error), seconds });
         },
       },

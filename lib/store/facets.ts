@@ -42,6 +42,7 @@ export async function readFacets(table: TableDeps, query: FacetQuery): Promise<F
     kind: query.kind,
     prefix: query.prefix ?? null,
     values: values.slice(0, query.limit),
-    complete: lastKey === undefined,
+    // Complete only when nothing was left out: neither unread counter pages nor values past `limit`.
+    complete: lastKey === undefined && values.length <= query.limit,
   };
 }

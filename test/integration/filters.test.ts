@@ -215,6 +215,14 @@ describe('GET /summaries filters over 300 records', () => {
       'الانتربول (interpol)': expectedFacets(articles, 'entity')['الانتربول (interpol)'],
     });
   });
+
+  it('says a facets answer is not complete when its limit left values out', async () => {
+    const cut = JSON.parse((await call('/facets?kind=entity&limit=1')).body) as Facets;
+
+    expect(Object.keys(expectedFacets(articles, 'entity')).length).toBeGreaterThan(1);
+    expect(cut.values).toHaveLength(1);
+    expect(cut.complete).toBe(false);
+  });
 });
 
 describe('reprocessing and tombstones', () => {

@@ -11,6 +11,11 @@ describe('searchKey', () => {
     expect(searchKey('مُسْتَشْفَى الْمَدِينَةِ هٰذا')).toBe('مستشفي المدينه هذا');
   });
 
+  it('folds hamza on waw and on yeh, as people often type them without it', () => {
+    expect(searchKey('مؤسسة آفاق')).toBe(searchKey('موسسة افاق'));
+    expect(searchKey('رئيس هيئة')).toBe('رييس هييه');
+  });
+
   it('folds Arabic-Indic and Persian digits to ASCII and lower-cases Latin', () => {
     expect(searchKey('Interpol ٢٠٢٥ ۱۴')).toBe('interpol 2025 14');
   });
