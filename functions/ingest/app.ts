@@ -62,6 +62,10 @@ export function createIngestHandler(deps: IngestHandlerDeps) {
             versionId: event.versionId,
             recordId: outcome.id,
           });
+        } else if (outcome.status === 'failed') {
+          // Someone has to act on a failed article; its cause (a parser's or LLM server's own words,
+          // kept out of the record) is what they need, so it is a warning, not an info line.
+          logger.warn('Article failed', { ...keys, ...outcome, recordId: outcome.id, stageMs: timings });
         } else
           logger.info('Article processed', { ...keys, ...outcome, recordId: outcome.id, stageMs: timings });
       } catch (e: unknown) {
