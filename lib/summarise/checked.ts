@@ -4,7 +4,13 @@ import type { QualityProblems } from './prompt.ts';
 import { BOUNDS, type SummaryAnswer } from './schema.ts';
 import { verifySummary } from './verify.ts';
 
-const clean = (s: string): string => s.replace(/\s+/gu, ' ').trim();
+// Bidi embeddings, overrides and isolates, LRM/RLM/ALM, zero-width space, word joiner, BOM and C0
+// controls: a model's answer is shown in pages, terminals and other systems' UIs, where one
+// U+202E reverses everything after it. Kept: ZWNJ/ZWJ, which Persian and emoji spelling need.
+const INVISIBLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: C0 controls are what this removes.
+  /[\u0000-\u0008\u000E-\u001F\u007F\u061C\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/gu;
+const clean = (s: string): string => s.replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim();
 
 /** `s` cleaned and cut to `max` characters at a word boundary when longer (a server ignored `maxLength`). */
 export function clip(s: string, max: number): string {

@@ -37,6 +37,40 @@ describe('the answer as stored is bounded even when a server ignored the schema 
     expect(tidied.topics).toHaveLength(BOUNDS.topics);
   });
 
+  it('drops bidi controls and invisible characters from every string, so no answer can reverse a page', () => {
+    const answer = {
+      summaries: {
+        en: {
+          title: '\u202Eevil\u202C title',
+          summary: 'A\u200F summary\u2066 here\u2069.',
+          keyPoints: ['\uFEFFpoint'],
+        },
+      },
+      entities: [{ name: '\u202Eevil\u202C', type: 'organization' as const }],
+      topics: ['\u200Btopic\u0007'],
+    };
+
+    const { tidied } = check(answer, '{}', request);
+
+    expect(tidied.summaries.en).toEqual({
+      title: 'evil title',
+      summary: 'A summary here.',
+      keyPoints: ['point'],
+    });
+    expect(tidied.entities).toEqual([{ name: 'evil', type: 'organization' }]);
+    expect(tidied.topics).toEqual(['topic']);
+  });
+
+  it('keeps the zero-width non-joiner Persian spelling needs', () => {
+    const answer = {
+      summaries: { en: { title: 'می\u200Cخواهم', summary: 'Text.', keyPoints: [] } },
+      entities: [],
+      topics: [],
+    };
+
+    expect(check(answer, '{}', request).tidied.summaries.en?.title).toBe('می\u200Cخواهم');
+  });
+
   it('leaves a string within its bound as it is, whitespace tidied', () => {
     expect(clip('  a   short\ttitle ', 20)).toBe('a short title');
   });
