@@ -2,7 +2,9 @@
  * Language codes khulasa accepts (ISO 639, as `SUMMARY_LANGUAGES` and `?lang=` take them): any
  * code the runtime's ICU names, in any case. Pure; no imports.
  */
-const names = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+// Built on first use, not at import: loading ICU's language names costs a cold start 15–50 ms, and
+// the api needs them only for a request that names a language.
+let names: Intl.DisplayNames | undefined;
 // Codes ISO 639 reserves for "no language", "several", "uncoded" and "undetermined".
 const NOT_A_LANGUAGE = new Set(['mis', 'mul', 'und', 'zxx']);
 
@@ -13,5 +15,6 @@ export const EXAMPLE_LANGUAGES = ['ar', 'en', 'fr', 'es', 'de', 'tr', 'fa', 'ur'
 export function knownLanguage(code: string): string | null {
   const lower = code.trim().toLowerCase();
   if (!/^[a-z]{2,3}$/.test(lower) || NOT_A_LANGUAGE.has(lower)) return null;
+  names ??= new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
   return names.of(lower) === undefined ? null : lower;
 }
