@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
+import type { AuthMode } from '../../lib/http/auth-mode.ts';
 import {
-  type AuthMode,
   appConfigSchema,
   facetPageSchema,
   healthSchema,
@@ -10,6 +10,7 @@ import {
 } from '../../lib/http/schemas.ts';
 import {
   NOT_FOUND_RESPONSE,
+  type ResponseSchemaName,
   type ResponseSpec,
   ROUTER_RESPONSES,
   ROUTES,
@@ -33,6 +34,16 @@ const COMPONENTS: ReadonlyArray<readonly [string, z.ZodMiniType]> = [
   ['Health', healthSchema],
   ['AppConfig', appConfigSchema],
 ];
+
+/** The schema each response name of the registry stands for. */
+const RESPONSE_SCHEMAS: Readonly<Record<ResponseSchemaName, z.ZodMiniType>> = {
+  record: recordSchema,
+  listPage: listPageSchema,
+  facetPage: facetPageSchema,
+  problem: problemSchema,
+  health: healthSchema,
+  appConfig: appConfigSchema,
+};
 
 const REF = (name: string) => `#/components/schemas/${name}`;
 
@@ -81,7 +92,7 @@ export function buildOpenApiDocument(options: { authMode: AuthMode; version?: st
       ? {
           content: {
             [spec.content.type]: spec.content.schema
-              ? { schema: schemaOf(spec.content.schema) }
+              ? { schema: schemaOf(RESPONSE_SCHEMAS[spec.content.schema]) }
               : { schema: { type: 'string' } },
           },
         }
@@ -101,7 +112,7 @@ export function buildOpenApiDocument(options: { authMode: AuthMode; version?: st
   const operation = (route: RouteSpec): Json => {
     const parameters: Json[] = pathParameters(route);
     if (route.query) {
-      const query = inputSchema(route.query) as { properties?: Record<string, Json>; required?: string[] };
+      const query = inputSchema(route.query()) as { properties?: Record<string, Json>; required?: string[] };
       for (const [name, schema] of Object.entries(query.properties ?? {})) {
         const description = route.queryDocs?.[name];
         parameters.push({

@@ -1,13 +1,5 @@
 import type * as z from 'zod/mini';
 import {
-  appConfigSchema,
-  facetPageSchema,
-  healthSchema,
-  listPageSchema,
-  problemSchema,
-  recordSchema,
-} from '../../lib/http/schemas.ts';
-import {
   facetsQuerySchema,
   idSchema,
   listQuerySchema,
@@ -29,10 +21,16 @@ type MediaType =
   | 'text/javascript'
   | 'text/css';
 
+/**
+ * A response body's schema, by name: `openapi.ts` (loaded only for `/openapi.json`) resolves it,
+ * so a cold start never builds the response schemas the data routes do not need.
+ */
+export type ResponseSchemaName = 'problem' | 'listPage' | 'record' | 'facetPage' | 'health' | 'appConfig';
+
 export interface ResponseSpec {
   description: string;
   /** Absent for bodiless answers (304, 204). */
-  content?: { type: MediaType; schema?: z.ZodMiniType };
+  content?: { type: MediaType; schema?: ResponseSchemaName };
   headers?: readonly ('etag' | 'cache-control' | 'allow' | 'content-security-policy')[];
 }
 
@@ -44,7 +42,8 @@ export interface RouteSpec {
   summary: string;
   tags: readonly string[];
   pathParams?: Readonly<Record<string, z.ZodMiniType>>;
-  query?: z.ZodMiniObject;
+  /** A function: the list and facet schemas are built on first use, not at cold start. */
+  query?: () => z.ZodMiniObject;
   /** What a query parameter means, for the document (names must be keys of `query`). */
   queryDocs?: Readonly<Record<string, string>>;
   /** Statuses this route's handler answers itself. */
@@ -69,13 +68,13 @@ export type OperationId = (typeof OPERATION_IDS)[number];
 
 const problem = (description: string): ResponseSpec => ({
   description,
-  content: { type: 'application/problem+json', schema: problemSchema },
+  content: { type: 'application/problem+json', schema: 'problem' },
 });
 const notModified: ResponseSpec = {
   description: 'Not Modified: the `If-None-Match` tag matches the current representation.',
   headers: ['etag', 'cache-control'],
 };
-const ok = (description: string, type: MediaType, schema?: z.ZodMiniType): ResponseSpec => ({
+const ok = (description: string, type: MediaType, schema?: ResponseSchemaName): ResponseSpec => ({
   description,
   content: schema ? { type, schema } : { type },
   headers: ['etag', 'cache-control'],
@@ -111,7 +110,7 @@ export const ROUTES: readonly RouteSpec[] = [
       cursor: '`nextCursor` of the previous page, for the same filters.',
     },
     responses: {
-      200: ok('A page of records.', 'application/json', listPageSchema),
+      200: ok('A page of records.', 'application/json', 'listPage'),
       304: notModified,
       400: problem(
         'A parameter is invalid (a filter value that cannot match, a bad date, `from` after `to`), or the ' +
@@ -126,9 +125,9 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'One record; `lang` narrows `summaries` to one language.',
     tags: ['summaries'],
     pathParams: { id: idSchema },
-    query: recordQuerySchema,
+    query: () => recordQuerySchema,
     responses: {
-      200: ok('The record.', 'application/json', recordSchema),
+      200: ok('The record.', 'application/json', 'record'),
       304: notModified,
       400: problem('The id or a parameter is invalid.'),
       404: problem('No record has this id.'),
@@ -164,7 +163,7 @@ export const ROUTES: readonly RouteSpec[] = [
       limit: 'How many values, 1 to 100 (default 20).',
     },
     responses: {
-      200: ok('Values, most frequent first.', 'application/json', facetPageSchema),
+      200: ok('Values, most frequent first.', 'application/json', 'facetPage'),
       304: notModified,
       400: problem('`kind` is missing or unknown, or `prefix` or `limit` is invalid.'),
     },
@@ -176,7 +175,7 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: 'Whether the summary table answers.',
     tags: ['operations'],
     responses: {
-      200: ok('Healthy.', 'application/json', healthSchema),
+      200: ok('Healthy.', 'application/json', 'health'),
       503: problem('The summary table is not reachable.'),
     },
   },
@@ -199,7 +198,7 @@ export const ROUTES: readonly RouteSpec[] = [
   {
     ...asset('readerConfig', '/app-config.json', 'How the reader page authenticates.', 'application/json'),
     responses: {
-      200: ok('The auth mode of this deployment.', 'application/json', appConfigSchema),
+      200: ok('The auth mode of this deployment.', 'application/json', 'appConfig'),
       304: notModified,
     },
   },

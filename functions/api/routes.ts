@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { SummaryRecord } from '../../lib/domain/record.ts';
+import type { AuthMode } from '../../lib/http/auth-mode.ts';
 import { CACHE, TEXT_TYPE } from '../../lib/http/headers.ts';
 import { problem } from '../../lib/http/problem.ts';
 import type { SummaryReader } from '../../lib/http/reader-port.ts';
 import { type HttpResponse, json, withEtag } from '../../lib/http/response.ts';
-import type { AuthMode } from '../../lib/http/schemas.ts';
 import {
   facetsQuerySchema,
   idSchema,
@@ -50,7 +50,7 @@ export function routes(store: SummaryReader, logger: Pick<Logger, 'error'>, auth
   const settled = authMode === 'none' ? CACHE.settled : CACHE.settledPrivate;
 
   async function list(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
-    const q = validate(listQuerySchema, event.queryStringParameters ?? {});
+    const q = validate(listQuerySchema(), event.queryStringParameters ?? {});
     if (!q.ok) return badRequest(q.errors);
     if (q.value.from && q.value.to && q.value.from > q.value.to)
       return badRequest({ from: 'from must not be after to' });
@@ -113,7 +113,7 @@ export function routes(store: SummaryReader, logger: Pick<Logger, 'error'>, auth
   }
 
   async function facets(event: APIGatewayProxyEventV2): Promise<HttpResponse> {
-    const q = validate(facetsQuerySchema, event.queryStringParameters ?? {});
+    const q = validate(facetsQuerySchema(), event.queryStringParameters ?? {});
     if (!q.ok) return badRequest(q.errors);
     const page = await store.facets({
       kind: q.value.kind,

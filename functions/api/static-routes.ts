@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { AuthMode } from '../../lib/http/auth-mode.ts';
 import { CACHE, JSON_TYPE } from '../../lib/http/headers.ts';
 import { type HttpResponse, withEtag } from '../../lib/http/response.ts';
-import type { AuthMode } from '../../lib/http/schemas.ts';
 
 const ifNoneMatch = (event: APIGatewayProxyEventV2): string | undefined => {
   for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === 'if-none-match') return v;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AUTH_MODES, type AuthMode } from '../http/schemas.ts';
+import { AUTH_MODES, type AuthMode } from '../http/auth-mode.ts';
 
 /**
  * The api function's environment. zod/mini, not classic zod: it keeps ~400 KB out of the

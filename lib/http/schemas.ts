@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ERROR_CODES } from '../domain/error-codes.ts';
 import type { SummaryRecord } from '../domain/record.ts';
+import { AUTH_MODES } from './auth-mode.ts';
 import type { Problem } from './problem.ts';
 import type { FacetPage } from './reader-port.ts';
 import { STATUSES } from './validation.ts';
@@ -99,9 +100,6 @@ export const problemSchema = z.object({
 });
 
 export const healthSchema = z.object({ status: z.literal('ok') });
-
-export const AUTH_MODES = ['none', 'jwt', 'iam'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** What the reader page needs to know about the deployment (config, never data). */
 export const appConfigSchema = z.object({ authMode: z.enum(AUTH_MODES) });

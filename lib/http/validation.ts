@@ -39,42 +39,55 @@ const date = (name: string) =>
 
 export const STATUSES = ['processing', 'done', 'failed', 'deleted'] as const;
 
-export const listQuerySchema = z.object({
-  limit: z.optional(limit),
-  cursor: z.optional(
-    z
-      .string()
-      .check(z.maxLength(2048, 'cursor is too long'), z.regex(/^[A-Za-z0-9_.-]+$/, 'cursor is not valid')),
-  ),
-  key: z.optional(
-    z.string().check(
-      z.minLength(1, 'key must not be empty'),
-      // Any character S3 allows, control characters included: such keys are stored and served.
-      z.maxLength(1024, 'key must be at most 1024 characters'),
-    ),
-  ),
-  status: z.optional(z.enum(STATUSES, `status must be one of ${STATUSES.join(', ')}`)),
-  /** The article's own language; `lang` narrows which summaries each item carries. */
-  language: z.optional(languageCode('language')),
-  lang: z.optional(lang),
-  /** The article's outlet, matched after Arabic and case folding. */
-  outlet: z.optional(filterValue('outlet')),
-  /** A person, organisation or place among the summary's entities, in either language. */
-  entity: z.optional(filterValue('entity')),
-  /** One of the summary's topics. */
-  topic: z.optional(filterValue('topic')),
-  /** `publishedAt` on or after (inclusive); with `from` or `to`, newest published first, undated left out. */
-  from: z.optional(date('from')),
-  /** `publishedAt` on or before (inclusive). */
-  to: z.optional(date('to')),
-});
+/** Built on first use: a cold start that serves one record never builds the list and facet schemas. */
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+}
 
-export const facetsQuerySchema = z.object({
-  kind: z.enum(FILTER_KINDS, `kind must be one of ${FILTER_KINDS.join(', ')}`),
-  /** Only values that start with this (folded the same way as the filters). */
-  prefix: z.optional(filterValue('prefix')),
-  limit: z.optional(limit),
-});
+export const listQuerySchema = once(() =>
+  z.object({
+    limit: z.optional(limit),
+    cursor: z.optional(
+      z
+        .string()
+        .check(z.maxLength(2048, 'cursor is too long'), z.regex(/^[A-Za-z0-9_.-]+$/, 'cursor is not valid')),
+    ),
+    key: z.optional(
+      z.string().check(
+        z.minLength(1, 'key must not be empty'),
+        // Any character S3 allows, control characters included: such keys are stored and served.
+        z.maxLength(1024, 'key must be at most 1024 characters'),
+      ),
+    ),
+    status: z.optional(z.enum(STATUSES, `status must be one of ${STATUSES.join(', ')}`)),
+    /** The article's own language; `lang` narrows which summaries each item carries. */
+    language: z.optional(languageCode('language')),
+    lang: z.optional(lang),
+    /** The article's outlet, matched after Arabic and case folding. */
+    outlet: z.optional(filterValue('outlet')),
+    /** A person, organisation or place among the summary's entities, in either language. */
+    entity: z.optional(filterValue('entity')),
+    /** One of the summary's topics. */
+    topic: z.optional(filterValue('topic')),
+    /** `publishedAt` on or after (inclusive); with `from` or `to`, newest published first, undated left out. */
+    from: z.optional(date('from')),
+    /** `publishedAt` on or before (inclusive). */
+    to: z.optional(date('to')),
+  }),
+);
+
+export const facetsQuerySchema = once(() =>
+  z.object({
+    kind: z.enum(FILTER_KINDS, `kind must be one of ${FILTER_KINDS.join(', ')}`),
+    /** Only values that start with this (folded the same way as the filters). */
+    prefix: z.optional(filterValue('prefix')),
+    limit: z.optional(limit),
+  }),
+);
 
 export const recordQuerySchema = z.object({ lang: z.optional(lang) });
 

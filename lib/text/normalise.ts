@@ -58,7 +58,9 @@ function buildClassTable(): Uint8Array {
 const ARABIC_BASE = 0x0600;
 const LETTER_KIND = 1;
 const MARK_KIND = 2;
-const ARABIC_KIND = buildArabicKinds();
+// Built on first use: the api folds filter values with this module and should not pay ~1 ms of
+// Unicode-property regexes at every cold start.
+let arabicKinds: Uint8Array | undefined;
 
 function buildArabicKinds(): Uint8Array {
   const kinds = new Uint8Array(0x300);
@@ -71,8 +73,11 @@ function buildArabicKinds(): Uint8Array {
   return kinds;
 }
 
-const arabicKind = (c: number): number =>
-  c >= ARABIC_BASE && c < 0x0900 ? (ARABIC_KIND[c - ARABIC_BASE] ?? 0) : 0;
+const arabicKind = (c: number): number => {
+  if (c < ARABIC_BASE || c >= 0x0900) return 0;
+  arabicKinds ??= buildArabicKinds();
+  return arabicKinds[c - ARABIC_BASE] ?? 0;
+};
 
 const MARK = /^\p{M}/u;
 // Whether a code unit is a combining mark, answered by the regex once per code unit and then

@@ -250,7 +250,7 @@ describe('GET /openapi.json', () => {
         const param = op?.parameters?.find((p) => p.in === 'path' && `{${p.name}}` === name);
         expect(param?.required, `${route.path} ${name}`).toBe(true);
       }
-      for (const name of Object.keys(route.query?.shape ?? {})) {
+      for (const name of Object.keys(route.query?.().shape ?? {})) {
         expect(
           op?.parameters?.some((p) => p.in === 'query' && p.name === name),
           `${route.path}?${name}`,
