@@ -2,8 +2,6 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
-import { recordId } from '../../lib/domain/id.ts';
-import type { SourceInfo } from '../../lib/domain/record.ts';
 import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
 import {
@@ -12,7 +10,8 @@ import {
   expectedFacets,
   expectedFor,
   type FilterCase,
-  workFor,
+  sourceOf,
+  writeArticle,
 } from '../support/filter-corpus.ts';
 import { TestStore } from '../support/store.ts';
 
@@ -33,35 +32,8 @@ let store: TestStore;
 let api: ReturnType<typeof createApiHandler>;
 const articles: (Article & { id: string })[] = [];
 
-const source = (key: string): SourceInfo => ({
-  bucket: 'articles',
-  key,
-  versionId: null,
-  etag: `e-${key}`,
-  size: 100,
-  contentType: 'text/plain',
-});
-
-/** Claim and finish one record as the ingest function would (owner `owner`, time `now`). */
-async function write(a: Article, owner: string, now: Date, force = false): Promise<string> {
-  const id = recordId('articles', a.key);
-  const claim = await store.claim({
-    id,
-    source: source(a.key),
-    sequencer: null,
-    owner,
-    leaseMs: 60_000,
-    force,
-    now,
-  });
-  expect(claim.claimed).toBe(true);
-  if (a.status === 'done') await store.complete(id, owner, workFor(a), now);
-  else {
-    const error = { code: 'llm_failed' as const, message: 'The model failed.', transient: false };
-    await store.fail(id, owner, error, { article: workFor(a).article }, now);
-  }
-  return id;
-}
+const write = (a: Article, owner: string, now: Date, force = false): Promise<string> =>
+  writeArticle(store, a, { owner, now, force, leaseMs: 60_000 });
 
 const call = async (url: string) => (await api(apiEvent('GET', url), {} as Context)) as Res;
 
@@ -265,7 +237,7 @@ describe('reprocessing and tombstones', () => {
       topic: await facets('topic'),
     };
 
-    await store.tombstone(gone.id, source(gone.key), null, new Date());
+    await store.tombstone(gone.id, sourceOf(gone.key), null, new Date());
     articles.splice(articles.indexOf(gone), 1);
 
     for (const c of CASES) {

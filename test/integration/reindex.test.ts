@@ -8,8 +8,6 @@ import {
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/app.ts';
-import { recordId } from '../../lib/domain/id.ts';
-import type { SourceInfo } from '../../lib/domain/record.ts';
 import { reindexRecords } from '../../lib/store/reindex.ts';
 import { apiEvent } from '../support/api-events.ts';
 import { startTestDynamo, type TestDynamo } from '../support/dynamo.ts';
@@ -19,7 +17,8 @@ import {
   expectedFacets,
   expectedFor,
   type FilterCase,
-  workFor,
+  sourceOf,
+  writeArticle,
 } from '../support/filter-corpus.ts';
 import { TestStore } from '../support/store.ts';
 
@@ -36,34 +35,8 @@ let api: ReturnType<typeof createApiHandler>;
 let failing: (command: unknown) => boolean = () => false;
 const articles: (Article & { id: string })[] = [];
 
-const source = (key: string): SourceInfo => ({
-  bucket: 'articles',
-  key,
-  versionId: null,
-  etag: `e-${key}`,
-  size: 100,
-  contentType: 'text/plain',
-});
-
-async function write(a: Article, owner: string, now: Date, force = false): Promise<string> {
-  const id = recordId('articles', a.key);
-  const claim = await store.claim({
-    id,
-    source: source(a.key),
-    sequencer: null,
-    owner,
-    leaseMs: LEASE_MS,
-    force,
-    now,
-  });
-  expect(claim.claimed).toBe(true);
-  if (a.status === 'done') await store.complete(id, owner, workFor(a), now);
-  else {
-    const error = { code: 'llm_failed' as const, message: 'The model failed.', transient: false };
-    await store.fail(id, owner, error, { article: workFor(a).article }, now);
-  }
-  return id;
-}
+const write = (a: Article, owner: string, now: Date, force = false): Promise<string> =>
+  writeArticle(store, a, { owner, now, force, leaseMs: LEASE_MS });
 
 /** Every index item and counter deleted, `ixk`/`ixp` removed: the table as it was before filters. */
 async function stripIndex(): Promise<void> {
@@ -232,7 +205,7 @@ describe('reindexing records whose index sync was cut short with no later event'
     if (!gone) throw new Error('the corpus has no such record');
     const deletedAt = new Date();
     failing = isIndexWrite;
-    await store.tombstone(gone.id, source(gone.key), null, deletedAt);
+    await store.tombstone(gone.id, sourceOf(gone.key), null, deletedAt);
     failing = () => false;
     articles.splice(articles.indexOf(gone), 1);
     expect((await facets('outlet')).العربيه).toBe((expectedFacets(articles, 'outlet').العربيه ?? 0) + 1);

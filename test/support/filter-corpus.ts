@@ -1,5 +1,8 @@
-import type { Entity } from '../../lib/domain/record.ts';
+import { expect } from 'vitest';
+import { recordId } from '../../lib/domain/id.ts';
+import type { Entity, SourceInfo } from '../../lib/domain/record.ts';
 import type { CompletedWork } from '../../lib/pipeline/ports.ts';
+import type { TestStore } from './store.ts';
 
 /**
  * 300 articles for the filter tests, generated from small tables of outlets, entities and topics
@@ -166,4 +169,38 @@ export function workFor(a: Article): CompletedWork {
     reusedFrom: null,
     languages: ['ar'],
   };
+}
+
+export const sourceOf = (key: string): SourceInfo => ({
+  bucket: 'articles',
+  key,
+  versionId: null,
+  etag: `e-${key}`,
+  size: 100,
+  contentType: 'text/plain',
+});
+
+/** Claim and finish one record as the ingest function would (owner `owner`, time `now`). */
+export async function writeArticle(
+  store: TestStore,
+  a: Article,
+  opts: { owner: string; now: Date; force?: boolean; leaseMs?: number },
+): Promise<string> {
+  const id = recordId('articles', a.key);
+  const claim = await store.claim({
+    id,
+    source: sourceOf(a.key),
+    sequencer: null,
+    owner: opts.owner,
+    leaseMs: opts.leaseMs ?? 60_000,
+    force: opts.force ?? false,
+    now: opts.now,
+  });
+  expect(claim.claimed).toBe(true);
+  if (a.status === 'done') await store.complete(id, opts.owner, workFor(a), opts.now);
+  else {
+    const error = { code: 'llm_failed' as const, message: 'The model failed.', transient: false };
+    await store.fail(id, opts.owner, error, { article: workFor(a).article }, opts.now);
+  }
+  return id;
 }
