@@ -3,12 +3,12 @@
  * repository: npm runs the CLI from the package root, and the CLI must still read `./x` from the
  * folder the user was in.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { download, startTestS3, type TestS3 } from '../support/local-s3.ts';
+import { runCaptured } from '../support/run-captured.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 
@@ -19,22 +19,9 @@ interface NpmResult {
 }
 
 function npmRunKhulasa(cwd: string, args: string[], env: Record<string, string>): Promise<NpmResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['--prefix', REPO, 'run', '--silent', 'khulasa', '--', ...args], {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  return runCaptured('npm', ['--prefix', REPO, 'run', '--silent', 'khulasa', '--', ...args], {
+    cwd,
+    env: { ...process.env, ...env },
   });
 }
 

@@ -9,6 +9,7 @@ import { recordId } from '../../lib/domain/id.ts';
 import type { SummaryRecord } from '../../lib/domain/record.ts';
 import { documentClientFor } from '../support/dynamo.ts';
 import { type OpenAiTestServer, startOpenAiTestServer } from '../support/openai-server.ts';
+import { runCaptured } from '../support/run-captured.ts';
 import { pollJson, type StackProcess, startStackProcess } from '../support/stack-process.ts';
 
 const REPO = join(import.meta.dirname, '../..');
@@ -44,22 +45,9 @@ describe('khulasa CLI against the local stack', () => {
 
   /** The CLI as a user runs it: its own process, output captured (not a terminal). */
   const cli = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['cli/khulasa.ts', ...args], {
-        cwd: REPO,
-        env: { ...process.env, ...cliEnv, ...extraEnv },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString('utf8');
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString('utf8');
-      });
-      child.once('error', reject);
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
+    runCaptured(process.execPath, ['cli/khulasa.ts', ...args], {
+      cwd: REPO,
+      env: { ...process.env, ...cliEnv, ...extraEnv },
     });
 
   const record = (key: string) =>

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryRecord } from '../../lib/domain/record.ts';
 import type { Behaviour } from '../support/openai-server.ts';
 import { articleOf } from '../support/openai-server.ts';
+import { runCaptured } from '../support/run-captured.ts';
 import {
   type CountingLlm,
   deadLetters,
@@ -135,28 +135,15 @@ describe('scenario 8: LLM 429s, 5xx, resets and hangs', () => {
 /** `npm run redrive` is `node cli/khulasa.ts redrive`, run with the stack's own settings. */
 function runRedrive(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const port = (url: string) => new URL(url).port;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['cli/khulasa.ts', 'redrive'], {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        S3_PORT: port(rs.stack.s3Endpoint),
-        DYNAMODB_PORT: port(rs.stack.dynamoEndpoint),
-        PORT: port(rs.stack.apiUrl),
-        KHULASA_DATA_DIR: rs.dataDir,
-        KHULASA_STACK: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString('utf8');
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  return runCaptured(process.execPath, ['cli/khulasa.ts', 'redrive'], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      S3_PORT: port(rs.stack.s3Endpoint),
+      DYNAMODB_PORT: port(rs.stack.dynamoEndpoint),
+      PORT: port(rs.stack.apiUrl),
+      KHULASA_DATA_DIR: rs.dataDir,
+      KHULASA_STACK: '',
+    },
   });
 }
